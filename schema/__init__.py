@@ -1,0 +1,1 @@
+"""The manifest's JSON Schema, shipped as the package ``validator._schema``."""

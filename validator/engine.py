@@ -1,0 +1,210 @@
+"""The library's front door: read → schema → rules → diagnostics.
+
+``lint_bytes`` and ``lint_path`` return a :class:`FileResult` with resolved
+:class:`Diagnostic` objects (path, line, column, code, severity, message), the
+catalogue that was read, and the text, for reporters that show snippets.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from .model import Catalogue, Finding, Loc, Span
+
+MANIFEST_FORMATS = {".toml": "toml", ".json": "json"}
+INF_SUFFIX = ".inf"
+HEADER_SUFFIXES = (".h", ".hpp", ".hh", ".hxx")
+
+#: Limits (MS005); configuration may change them.
+DEFAULT_LIMITS = {"max-file-size": 16 * 1024 * 1024, "max-depth": 64, "max-entries": 200_000}
+
+
+def detect_format(path: str) -> str | None:
+    suffix = Path(path).suffix.lower()
+    if suffix in MANIFEST_FORMATS:
+        return MANIFEST_FORMATS[suffix]
+    if suffix == INF_SUFFIX:
+        return "inf"
+    if suffix in HEADER_SUFFIXES:
+        return "header"
+    return None
+
+
+@dataclass(slots=True)
+class Diagnostic:
+    """A finding with its position resolved: what reporters print."""
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    code: str
+    severity: str
+    message: str
+    pointer: str | None = None
+    help: str | None = None
+    related: list[tuple[str, int, int, str]] = field(default_factory=list)
+
+    def sort_key(self) -> tuple:
+        return (self.path, self.line, self.column, self.code)
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "path": self.path, "line": self.line, "column": self.column,
+            "end_line": self.end_line, "end_column": self.end_column,
+            "code": self.code, "severity": self.severity, "message": self.message,
+        }
+        if self.pointer is not None:
+            out["pointer"] = self.pointer
+        if self.help:
+            out["help"] = self.help
+        if self.related:
+            out["related"] = [{"path": p, "line": l, "column": c, "message": m}
+                              for p, l, c, m in self.related]
+        return out
+
+
+@dataclass(slots=True)
+class FileResult:
+    path: str
+    diagnostics: list[Diagnostic]
+    catalogue: Catalogue | None = None
+    text: str | None = None
+
+
+class Context:
+    """What rules may need beyond the catalogue, computed on first use."""
+
+    def __init__(self, mapi_include: Iterable[str] = (), options: dict | None = None):
+        self.mapi_include = tuple(mapi_include)
+        self.options = options or {}
+        self._known = None
+
+    @property
+    def known_tags(self):
+        if self._known is None:
+            from .tags import known_tags
+
+            self._known = known_tags(self.mapi_include)
+        return self._known
+
+
+def json_pointer(pointer: tuple) -> str:
+    parts = [str(p).replace("~", "~0").replace("/", "~1") for p in pointer
+             if not (isinstance(p, str) and p.startswith("#"))]
+    return "".join("/" + p for p in parts)
+
+
+def _resolve(finding: Finding, cat: Catalogue | None, path: str, severity: str) -> Diagnostic:
+    span = finding.span
+    pointer = None
+    if finding.loc is not None:
+        pointer = json_pointer(finding.loc.pointer)
+        if span is None and cat is not None:
+            span = cat.source.span(finding.loc)
+    if span is None:
+        span = Span(1, 1, 1, 1)
+    related = []
+    for loc, note in finding.related:
+        if cat is not None:
+            where = cat.source.span(loc)
+            related.append((path, where.line, where.column, note))
+    return Diagnostic(path, span.line, span.column, span.end_line, span.end_column,
+                      finding.code, finding.severity or severity, finding.message,
+                      pointer, finding.help, related)
+
+
+def run_rules(cat: Catalogue, context: Context, letter: str) -> list[Finding]:
+    from . import rules
+
+    found: list[Finding] = []
+    for entry in rules.checks(letter):
+        for finding in entry.check(cat, context):
+            if not finding.code:
+                finding.code = entry.code
+            found.append(finding)
+    return found
+
+
+def _over_limits(data: bytes, limits: dict) -> Finding | None:
+    if len(data) > limits["max-file-size"]:
+        return Finding("MS005", f"file is {len(data):,} bytes, over the limit of "
+                       f"{limits['max-file-size']:,} (max-file-size)", span=Span(1, 1, 1, 2))
+    return None
+
+
+def read(data: bytes, path: str, fmt: str) -> tuple[Catalogue | None, list[Finding], str | None]:
+    """Read bytes in a known format into a catalogue plus reading findings."""
+    if fmt == "inf":
+        from .readers.inf import read_inf
+
+        cat, findings = read_inf(data, path)
+        return cat, findings, cat.source.text if cat else None
+    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, [Finding("MS004", "binary file: contains NUL bytes", span=Span(1, 1, 1, 2))], None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        before = data[: err.start]
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
+        return None, [Finding("MS004", f"byte 0x{data[err.start]:02X} is not valid UTF-8"
+                              " (manifests are UTF-8)", span=Span(line, column, line, column + 1))], None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    from .readers.manifest import read_manifest
+
+    cat, findings = read_manifest(text, path, fmt)
+    return cat, findings, text
+
+
+def lint_bytes(data: bytes, path: str, fmt: str | None = None, context: Context | None = None,
+               limits: dict | None = None) -> FileResult:
+    """Lint one input given as bytes; ``fmt`` defaults to what ``path`` suggests."""
+    fmt = fmt or detect_format(path) or "toml"
+    context = context or Context()
+    limits = {**DEFAULT_LIMITS, **(limits or {})}
+    too_big = _over_limits(data, limits)
+    if too_big is not None:
+        return FileResult(path, [_resolve(too_big, None, path, "error")])
+    if fmt == "header":
+        from .readers.header_lint import lint_header
+
+        return lint_header(data, path, context)
+    cat, findings, text = read(data, path, fmt)
+    if cat is not None:
+        letter = "I" if fmt == "inf" else "M"
+        rule_findings = run_rules(cat, context, letter)
+        if letter == "M":
+            from .schema import validate
+
+            claimed = {f.loc.pointer for f in rule_findings if f.loc is not None}
+            findings += [f for f in validate(cat.data)
+                         if f.loc is None or f.loc.pointer not in claimed]
+        findings += rule_findings
+    return FileResult(path, resolve(findings, cat, path), cat, text)
+
+
+def resolve(findings: list[Finding], cat: Catalogue | None, path: str) -> list[Diagnostic]:
+    from . import rules
+
+    registry = rules.load_all()
+    out = []
+    for finding in findings:
+        entry = registry.get(finding.code)
+        severity = entry.severity if entry else "error"
+        out.append(_resolve(finding, cat, path, severity))
+    out.sort(key=Diagnostic.sort_key)
+    return out
+
+
+def lint_path(path: str | os.PathLike, fmt: str | None = None, context: Context | None = None,
+              limits: dict | None = None) -> FileResult:
+    """Lint one file; an unreadable file raises OSError for the caller to report."""
+    with open(path, "rb") as handle:
+        data = handle.read()
+    return lint_bytes(data, str(path), fmt, context, limits)

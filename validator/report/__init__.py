@@ -1,0 +1,25 @@
+"""Reporters: diagnostics out, one module per output format.
+
+Each module has ``render(results, options) -> str``; ``FORMATS`` maps the
+``--format`` names to modules, imported only when chosen.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+FORMATS = {"text": "text", "json": "json_format"}
+
+
+def render(fmt: str, results: list, options: dict) -> str:
+    module = importlib.import_module(f"{__name__}.{FORMATS[fmt]}")
+    return module.render(results, options)
+
+
+def counts(results: list) -> dict[str, int]:
+    """Number of diagnostics per severity, over all results."""
+    tally = {"error": 0, "warning": 0, "info": 0}
+    for result in results:
+        for diag in result.diagnostics:
+            tally[diag.severity] = tally.get(diag.severity, 0) + 1
+    return tally

@@ -1,0 +1,104 @@
+"""The rule registry: every code mapisvc reports, with its documentation.
+
+A rule is a small unit: a code, a default severity, a one-line summary, where
+it applies (``M`` manifest, ``I`` MAPISVC.INF, ``H`` header, ``D`` DLL), an
+explanation (the check function's docstring, which ``mapisvc explain``
+prints), and the check itself.  Codes reported by readers and by the schema
+(MS0xx, MS1xx) are registered with :func:`describe` and have no check
+function.
+
+Adding a rule: write a function in the module of its family, decorate it with
+:func:`rule`, add a fixture that triggers it and one that must not.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+ERROR, WARNING, INFO = "error", "warning", "info"
+SEVERITIES = (ERROR, WARNING, INFO)
+_LETTER = {"E": ERROR, "W": WARNING, "I": INFO}
+
+# Rule modules in code order.  Imported only when rules are needed.
+MODULES = (
+    "reading", "structure", "services", "properties", "values", "flags", "files",
+    "generated", "dll",
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: str
+    summary: str
+    applies: str
+    explanation: str
+    check: Callable | None = None
+
+    @property
+    def title(self) -> str:
+        return f"{self.code} {self.summary}"
+
+
+REGISTRY: dict[str, Rule] = {}
+
+
+def _clean(text: str | None) -> str:
+    return inspect.cleandoc(text or "").strip()
+
+
+def describe(code: str, severity: str, summary: str, applies: str, explanation: str) -> Rule:
+    """Register a code that a reader, the schema or a command reports."""
+    entry = Rule(code, _LETTER.get(severity, severity), summary, applies, _clean(explanation))
+    if code in REGISTRY:
+        raise ValueError(f"rule code {code} registered twice")
+    REGISTRY[code] = entry
+    return entry
+
+
+def rule(code: str, severity: str, summary: str, applies: str = "MI"):
+    """Register a check function; its docstring is the rule's explanation.
+
+    The function takes ``(catalogue, context)`` and yields
+    :class:`~validator.model.Finding` objects (``code`` may be left for the
+    decorator to fill in by yielding findings with the rule's code).
+    """
+
+    def wrap(func: Callable[..., Iterable]) -> Callable[..., Iterable]:
+        entry = Rule(code, _LETTER.get(severity, severity), summary, applies,
+                     _clean(func.__doc__), func)
+        if code in REGISTRY:
+            raise ValueError(f"rule code {code} registered twice")
+        REGISTRY[code] = entry
+        return func
+
+    return wrap
+
+
+_loaded = False
+
+
+def load_all() -> dict[str, Rule]:
+    """Import every rule module and return the registry sorted by code."""
+    global _loaded
+    if not _loaded:
+        for name in MODULES:
+            try:
+                importlib.import_module(f"{__name__}.{name}")
+            except ModuleNotFoundError as err:
+                if err.name != f"{__name__}.{name}":
+                    raise
+        _loaded = True
+    return dict(sorted(REGISTRY.items()))
+
+
+def get(code: str) -> Rule | None:
+    return load_all().get(code.upper())
+
+
+def checks(kind_letter: str) -> list[Rule]:
+    """The rules with a check function that apply to one kind of input."""
+    return [r for r in load_all().values() if r.check is not None and kind_letter in r.applies]
