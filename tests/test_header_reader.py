@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from validator import mapi
 from validator.readers import header as H
 from validator.readers.header import read_header, read_header_file
-from _shared import shared_path
+from ._shared import shared_path
 
 LONG, BOOL, BIN, S8, UNI, I8 = (mapi.PT_LONG, mapi.PT_BOOLEAN, mapi.PT_BINARY, mapi.PT_STRING8,
                                 mapi.PT_UNICODE, mapi.PT_I8)

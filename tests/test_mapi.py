@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from validator import mapi
-from _shared import require_file
+from ._shared import require_file
 
 MINGW = Path("/usr/share/mingw-w64/include")
 ROOT = Path(__file__).resolve().parents[1]

@@ -11,7 +11,7 @@ import pytest
 
 from validator import mapi, tags
 from validator.readers.header import read_header_file
-from _shared import require_file, shared_path
+from ._shared import require_file, shared_path
 
 MAPITAGS = Path(tags.MINGW_INCLUDE) / "mapitags.h"
 
