@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_right
+from typing import NoReturn
 
 from validator.model import Pointer, Span
 
@@ -264,7 +265,7 @@ class _Scanner:
             self.lines = _Lines(self.text)
         return self.lines
 
-    def fail(self, pos: int, message: str) -> None:
+    def fail(self, pos: int, message: str) -> NoReturn:
         line, column = self._lines().position(pos)
         raise JsonSyntaxError(message, line, column)
 
