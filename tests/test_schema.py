@@ -71,7 +71,7 @@ def test_unknown_member_suggests_the_closest_and_points_at_the_key():
 def test_wrong_type_points_at_the_value():
     found = lint('{"manifest_version": 1, "services": {"S": {"display_name": 3, "providers": []}}}',
                  "json")
-    assert ("MS102", 1, 59) in [(c, l, col) for c, l, col, _ in found]
+    assert ("MS102", 1, 60) in [(c, l, col) for c, l, col, _ in found]
 
 
 def test_version_codes():
