@@ -131,6 +131,8 @@ def _leaves(error) -> Iterator[tuple[str, Any]]:
 
 def _pick(error) -> tuple[str, Any]:
     """One keyword for an error: for anyOf, the branch that says most."""
+    if error.kind.name not in ("anyOf", "oneOf"):
+        return error.kind.name, error
     leaves = list(_leaves(error))
     if not leaves:
         return error.kind.name, error
