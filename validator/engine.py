@@ -19,7 +19,7 @@ INF_SUFFIX = ".inf"
 HEADER_SUFFIXES = (".h", ".hpp", ".hh", ".hxx")
 
 #: Limits (MS005); configuration may change them.
-DEFAULT_LIMITS = {"max-file-size": 16 * 1024 * 1024, "max-depth": 64, "max-entries": 200_000}
+DEFAULT_LIMITS = {"max-file-size": 16 * 1024 * 1024, "max-depth": 64, "max-entries": 1_000_000}
 
 
 def detect_format(path: str) -> str | None:
@@ -131,11 +131,39 @@ def run_rules(cat: Catalogue, context: Context, letter: str) -> list[Finding]:
     return found
 
 
-def _over_limits(data: bytes, limits: dict) -> Finding | None:
+def _over_limits(data: bytes, fmt: str, limits: dict) -> Finding | None:
+    """MS005 for what must be refused before parsing: size, then nesting depth."""
     if len(data) > limits["max-file-size"]:
         return Finding("MS005", f"file is {len(data):,} bytes, over the limit of "
                        f"{limits['max-file-size']:,} (max-file-size)", span=Span(1, 1, 1, 2))
+    if fmt in ("toml", "json"):
+        from .limits import too_deep
+
+        where = too_deep(data, fmt, limits["max-depth"])
+        if where is not None:
+            return Finding("MS005", f"nesting deeper than {limits['max-depth']} levels"
+                           " (max-depth)", span=where,
+                           help="a manifest nests a few levels; is this the file you meant?")
     return None
+
+
+def _too_many_entries(data: bytes, fmt: str, cat: Catalogue, limits: dict) -> Finding | None:
+    """MS005 when the file holds more entries than max-entries (counted only when it may)."""
+    from . import limits as lim
+
+    limit = limits["max-entries"]
+    if not lim.may_exceed_entries(data, fmt, limit):
+        return None
+    message = f"more than {limit:,} entries (max-entries)"
+    if fmt == "inf":
+        line = lim.inf_entry_over(cat.inf, limit)
+        return None if line is None else Finding("MS005", message, span=Span(line, 1, line, 2))
+    pointer = lim.manifest_entry_over(cat.data, limit)
+    return None if pointer is None else Finding("MS005", message, Loc(pointer, "key"))
+
+
+def _nesting_error() -> Finding:
+    return Finding("MS005", "nesting is too deep to read (max-depth)", span=Span(1, 1, 1, 2))
 
 
 def read(data: bytes, path: str, fmt: str) -> tuple[Catalogue | None, list[Finding], str | None]:
@@ -163,29 +191,50 @@ def read(data: bytes, path: str, fmt: str) -> tuple[Catalogue | None, list[Findi
     return cat, findings, text
 
 
+def _schema_findings(cat: Catalogue, rule_findings: list[Finding]) -> list[Finding]:
+    """Schema findings, less those at a pointer a rule already reported."""
+    from .schema import validate
+
+    try:
+        found = validate(cat.data)
+    except ValueError as err:
+        # jsonschema-rs refuses data nested deeper than about 255 levels:
+        # reachable only with a raised max-depth or deep TOML dotted keys.
+        if "ecursion" not in str(err):
+            raise
+        raise RecursionError(str(err)) from None
+    claimed = {f.loc.pointer for f in rule_findings if f.loc is not None}
+    return [f for f in found if f.loc is None or f.loc.pointer not in claimed]
+
+
 def lint_bytes(data: bytes, path: str, fmt: str | None = None, context: Context | None = None,
                limits: dict | None = None) -> FileResult:
     """Lint one input given as bytes; ``fmt`` defaults to what ``path`` suggests."""
     fmt = fmt or detect_format(path) or "toml"
     context = context or Context()
     limits = {**DEFAULT_LIMITS, **(limits or {})}
-    too_big = _over_limits(data, limits)
-    if too_big is not None:
-        return FileResult(path, [_resolve(too_big, None, path, "error")])
+    refused = _over_limits(data, fmt, limits)
+    if refused is not None:
+        return FileResult(path, [_resolve(refused, None, path, "error")])
     if fmt == "header":
         from .readers.header_lint import lint_header
 
         return lint_header(data, path, context)
-    cat, findings, text = read(data, path, fmt)
+    try:
+        cat, findings, text = read(data, path, fmt)
+    except RecursionError:  # nesting the depth pre-scan could not see (a raised max-depth)
+        return FileResult(path, [_resolve(_nesting_error(), None, path, "error")])
     if cat is not None:
+        crowded = _too_many_entries(data, fmt, cat, limits)
+        if crowded is not None:
+            return FileResult(path, resolve([crowded], cat, path), cat, text)
         letter = "I" if fmt == "inf" else "M"
-        rule_findings = run_rules(cat, context, letter)
-        if letter == "M":
-            from .schema import validate
-
-            claimed = {f.loc.pointer for f in rule_findings if f.loc is not None}
-            findings += [f for f in validate(cat.data)
-                         if f.loc is None or f.loc.pointer not in claimed]
+        try:
+            rule_findings = run_rules(cat, context, letter)
+            if letter == "M":
+                findings += _schema_findings(cat, rule_findings)
+        except RecursionError:  # data nested deeper than the rules' walks can go
+            return FileResult(path, resolve(findings + [_nesting_error()], cat, path), cat, text)
         findings += rule_findings
     return FileResult(path, resolve(findings, cat, path), cat, text)
 
