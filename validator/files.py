@@ -12,6 +12,7 @@ import fnmatch
 import os
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
@@ -32,13 +33,49 @@ class Problem:
 
 
 def is_excluded(path: str, patterns: tuple[str, ...]) -> bool:
-    parts = Path(path).parts
+    parts, whole = _exclude_matchers(tuple(patterns))
     posix = Path(path).as_posix()
-    for pattern in patterns:
-        if any(fnmatch.fnmatch(part, pattern) for part in parts):
-            return True
-        if fnmatch.fnmatch(posix, pattern) or fnmatch.fnmatch(posix, f"*/{pattern}"):
-            return True
+    return any(parts(part) for part in Path(path).parts) or bool(whole(posix))
+
+
+@lru_cache(maxsize=8)
+def _exclude_matchers(patterns: tuple[str, ...]):
+    """One compiled regex per use (a path part; the whole path) for all patterns.
+
+    Same matches as ``fnmatch.fnmatch`` pattern by pattern, compiled once: a
+    walk calls this for every file.
+    """
+    if not patterns:
+        return (lambda text: None), (lambda text: None)
+    norm = os.path.normcase
+    part_re = re.compile("|".join(fnmatch.translate(norm(p)) for p in patterns))
+    whole_re = re.compile("|".join(fnmatch.translate(norm(p)) + "|" + fnmatch.translate(norm(f"*/{p}"))
+                                   for p in patterns))
+    return (lambda text: part_re.match(norm(text))), (lambda text: whole_re.match(norm(text)))
+
+
+# JSON tokens that matter for finding top-level keys: strings and brackets.
+_JSON_TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
+
+
+def _json_top_level(head: bytes) -> bool:
+    """Whether a top-level key of this JSON says it is a manifest.
+
+    JSON Schemas and other tools' JSON mention manifest keys deeper down; the
+    head may be cut short or invalid, so this scans tokens instead of parsing.
+    """
+    if not _MANIFEST_JSON.search(head):
+        return False
+    depth = 0
+    for token in _JSON_TOKEN.finditer(head):
+        first = head[token.start()]
+        if first == 0x22:  # '"'
+            if depth == 1 and _MANIFEST_JSON.match(head, token.start()):
+                return True
+        elif first in b"[{":
+            depth += 1
+        else:
+            depth -= 1
     return False
 
 
@@ -47,17 +84,7 @@ def looks_like_manifest(path: str, head: bytes) -> bool:
     if suffix == ".toml":
         return bool(_MANIFEST_TOML.search(head))
     if suffix == ".json":
-        # JSON Schemas and other tools' JSON mention manifest keys too: look at
-        # the top level when the file parses, at the text when it does not.
-        import json
-
-        try:
-            data = json.loads(head)
-        except (ValueError, RecursionError):
-            return bool(_MANIFEST_JSON.search(head))
-        return isinstance(data, dict) and (
-            "manifest_version" in data
-            or str(data.get("$schema", "")).endswith("manifest.schema.json"))
+        return _json_top_level(head)
     return False
 
 

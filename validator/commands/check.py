@@ -29,6 +29,9 @@ def add_arguments(parser, name: str) -> None:
     parser.add_argument("--dll", action="append", default=[], metavar="FILE",
                         help="verify a built provider DLL's exports (MS610-MS612)")
     parser.add_argument("--quiet", "-q", action="store_true", help="no summary line")
+    parser.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
+                        help="processes for many files (default: automatic, more than one"
+                        " only when there is enough to check)")
 
 
 _INF_HINT = re.compile(
@@ -58,22 +61,7 @@ def run(args) -> int:
 
     context = engine.Context(mapi_include=args.mapi_include)
     paths = args.paths or ["."]
-    results = []
-    problems = []
-    for item in files.collect(paths):
-        if isinstance(item, files.Problem):
-            problems.append(item)
-            continue
-        if item == "-":
-            data = sys.stdin.buffer.read()
-            name = args.stdin_filename or "-"
-            results.append(engine.lint_bytes(data, name, _stdin_format(args.stdin_filename, data),
-                                             context))
-            continue
-        try:
-            results.append(engine.lint_path(item, context=context))
-        except OSError as err:
-            problems.append(files.Problem(item, f"cannot read: {err.strerror or err}"))
+    results, problems = _lint_all(files.collect(paths), args, context)
     if args.header or args.dll:
         from ..artefacts import check_artefacts
 
@@ -94,6 +82,28 @@ def run(args) -> int:
     if tally["error"] or (args.strict and any(tally.values())):
         return 1
     return 0
+
+
+def _lint_all(items, args, context) -> tuple[list, list]:
+    """Lint what ``files.collect`` found: standard input here, files maybe in parallel."""
+    from .. import engine, files, parallel
+
+    results, problems, paths = [], [], []
+    for item in items:
+        if isinstance(item, files.Problem):
+            problems.append(item)
+        elif item == "-":
+            data = sys.stdin.buffer.read()
+            name = args.stdin_filename or "-"
+            results.append(engine.lint_bytes(data, name, _stdin_format(args.stdin_filename, data),
+                                             context))
+        else:
+            paths.append(item)
+    # --header/--dll compare the manifests' catalogues: keep them.
+    keep = bool(args.header or args.dll)
+    for outcome in parallel.lint_many(paths, context, jobs=args.jobs or None, keep=keep):
+        (problems if isinstance(outcome, files.Problem) else results).append(outcome)
+    return results, problems
 
 
 def _colour(args) -> bool:

@@ -1,0 +1,38 @@
+"""The parse-only floor: read and parse files with the parser mapisvc ships, nothing else.
+
+``python bench/parse_only.py [--parser shipped|tomli] FILE...`` reads each file,
+decodes it and parses it with ``validator.readers.manifest.parse_json`` /
+``parse_toml`` (what ``mapisvc check`` runs first), in one process, one file
+after the other.  ``--parser tomli`` parses TOML with tomli instead, to show
+what a pinned compiled parser would change.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def main(argv: list[str]) -> int:
+    parser = "shipped"
+    if argv[:1] and argv[0].startswith("--parser="):
+        parser = argv.pop(0).split("=", 1)[1]
+    from validator.readers.manifest import parse_json, parse_toml
+
+    if parser == "tomli":
+        import tomli
+
+        def parse_toml(text: str, path: str):  # noqa: F811 - the alternative on purpose
+            return tomli.loads(text), []
+
+    for path in argv:
+        with open(path, "rb") as handle:
+            text = handle.read().decode("utf-8")
+        data, findings = (parse_json if path.endswith(".json") else parse_toml)(text, path)
+        if data is None:
+            print(f"{path}: does not parse", file=sys.stderr)
+            return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
