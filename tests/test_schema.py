@@ -90,3 +90,9 @@ def test_id_out_of_bounds_is_ms105_and_bad_hex_string_is_ms103():
     assert [f.code for f in over] == ["MS105"]
     text = validate({"manifest_version": 1, "properties": {"PR_X": {"type": "PT_LONG", "id": "66"}}})
     assert [f.code for f in text] == ["MS103"]
+
+
+def test_misspelt_required_member_is_one_finding_not_two():
+    found = lint('manifest_version = 1\n[providers.P]\ntype = "MAPI_AB_PROVIDER"\n'
+                 'dll = "p.dll"\ndispaly = "x"\n')
+    assert [(c, l, col) for c, l, col, _ in found] == [("MS104", 5, 1)]

@@ -165,7 +165,9 @@ def _allowed_types(schema_path: list) -> list[str]:
     return t if isinstance(t, list) else [t] if t else []
 
 
-def _finding(error, data: Any) -> Iterator[Finding]:
+def _finding(error, data: Any) -> Iterator[tuple[Finding, str | None]]:
+    """The findings for one schema error, each with the member name it concerns
+    (missing, or suggested for a misspelt one) where there is one."""
     pointer = tuple(error.instance_path)
     schema_path = list(error.schema_path)
     keyword, leaf = _pick(error)
@@ -177,20 +179,20 @@ def _finding(error, data: Any) -> Iterator[Finding]:
             keyword == "required" and leaf.kind.property == "manifest_version"):
         if keyword == "required":
             yield Finding("MS106", "the manifest has no `manifest_version`", Loc((), "key"),
-                          help="add `manifest_version = 1` at the top")
+                          help="add `manifest_version = 1` at the top"), None
         else:
             yield Finding("MS106", f"manifest_version {json.dumps(value)} is not supported;"
                           " this mapisvc reads version 1", Loc(pointer, "value"),
-                          help="set `manifest_version = 1`")
+                          help="set `manifest_version = 1`"), None
         return
     if keyword == "anyOf-required":
         yield Finding("MS101", f"{owner} needs `id`, or `set` with `name` or `lid`",
-                      Loc(pointer, "key"), help="add `id = 0x66NN` for a profile property")
+                      Loc(pointer, "key"), help="add `id = 0x66NN` for a profile property"), None
         return
     if keyword == "required":
         missing = leaf.kind.property
         yield Finding("MS101", f"{owner} is missing required member `{missing}`",
-                      Loc(pointer, "key"), help=f"add `{missing}`")
+                      Loc(pointer, "key"), help=f"add `{missing}`"), missing
         return
     if keyword == "additionalProperties":
         known = list(_schema_node(leaf_path[:-1]).get("properties", {}))
@@ -200,7 +202,7 @@ def _finding(error, data: Any) -> Iterator[Finding]:
             yield Finding("MS104", f"unknown member `{name}` in {owner}{hint}",
                           Loc(pointer + (name,), "key"),
                           help=f"known members: {', '.join(known)}" if not close else
-                          f"rename it to `{close[0]}`")
+                          f"rename it to `{close[0]}`"), close[0] if close else None
         return
     code = KEYWORD_CODES.get(keyword, "MS103")
     member = _member(pointer)
@@ -217,7 +219,7 @@ def _finding(error, data: Any) -> Iterator[Finding]:
         message = f"`{member}` must not be empty"
     else:
         message = f"`{member}`: {leaf.message}"
-    yield Finding(code, message, Loc(pointer, "value"))
+    yield Finding(code, message, Loc(pointer, "value")), None
 
 
 def _article(word: str) -> str:
@@ -229,7 +231,9 @@ def validate(data: Any) -> list[Finding]:
     validator = _validator()
     if validator.is_valid(data):
         return []
-    findings: list[Finding] = []
-    for error in validator.iter_errors(data):
-        findings.extend(_finding(error, data))
-    return findings
+    found = [pair for error in validator.iter_errors(data) for pair in _finding(error, data)]
+    # One fault, one finding: a misspelt required member is reported once, as
+    # the unknown member (MS104, with its suggestion), not also as missing.
+    misspelt = {(f.loc.pointer[:-1], name) for f, name in found if f.code == "MS104" and name}
+    return [f for f, name in found
+            if not (f.code == "MS101" and (f.loc.pointer, name) in misspelt)]
