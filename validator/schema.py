@@ -1,9 +1,13 @@
 """The manifest's JSON Schema: where it lives, and its errors as MS1xx findings.
 
-Validation uses jsonschema-rs (a compiled validator: about 20 ms to import and
-microseconds per manifest, where python-jsonschema takes 190 ms to import and
-tens of milliseconds per manifest).  python-jsonschema stays the reference in
-the test suite, which checks that both agree on generated manifests.
+Two engines validate, with the same results: :mod:`validator.schema_lite`, a
+small interpreter of the keywords our schema uses (no import cost: what one
+pre-commit run on a manifest or two wants), and jsonschema-rs, a compiled
+validator (~10 ms to import, then microseconds per manifest: what a run over
+a whole repository wants).  A process starts with the interpreter and moves
+to jsonschema-rs once it has validated ``COMPILED_AFTER`` manifests.
+python-jsonschema (190 ms to import) is the reference in the test suite,
+which checks that both engines agree with it on generated manifests.
 
 Each schema error becomes one finding on the key at fault, under the code of
 its keyword (cfn-lint's approach): ``required`` → MS101, ``type`` → MS102,
@@ -55,11 +59,30 @@ def load_schema() -> dict:
         return json.load(handle)
 
 
+COMPILED_AFTER = 8
+_validated = 0
+
+
 @lru_cache(maxsize=1)
-def _validator():
+def _compiled():
     import jsonschema_rs
 
     return jsonschema_rs.validator_for(load_schema())
+
+
+@lru_cache(maxsize=1)
+def _interpreted():
+    from .schema_lite import Interpreter
+
+    return Interpreter(load_schema())
+
+
+def _validator(engine: str = "auto"):
+    global _validated
+    _validated += 1
+    if engine == "compiled" or (engine == "auto" and _validated > COMPILED_AFTER):
+        return _compiled()
+    return _interpreted()
 
 
 def _json_type(value: Any) -> str:
@@ -226,14 +249,25 @@ def _article(word: str) -> str:
     return ("an " if word[:1] in "aeiou" else "a ") + word
 
 
-def validate(data: Any) -> list[Finding]:
-    """Schema findings for parsed manifest data (empty when it is valid)."""
-    validator = _validator()
+def validate(data: Any, engine: str = "auto") -> list[Finding]:
+    """Schema findings for parsed manifest data (empty when it is valid).
+
+    ``engine`` is ``"auto"``, ``"compiled"`` (jsonschema-rs) or ``"interpreted"``.
+    """
+    validator = _validator(engine)
     if validator.is_valid(data):
         return []
     found = [pair for error in validator.iter_errors(data) for pair in _finding(error, data)]
     # One fault, one finding: a misspelt required member is reported once, as
     # the unknown member (MS104, with its suggestion), not also as missing.
     misspelt = {(f.loc.pointer[:-1], name) for f, name in found if f.code == "MS104" and name}
-    return [f for f, name in found
-            if not (f.code == "MS101" and (f.loc.pointer, name) in misspelt)]
+    out, seen = [], set()
+    for finding, name in found:
+        if finding.code == "MS101" and (finding.loc.pointer, name) in misspelt:
+            continue
+        key = (finding.code, finding.loc.pointer, finding.message if finding.code == "MS104" else "")
+        if key in seen:  # e.g. `type` and `enum` both failing on one value
+            continue
+        seen.add(key)
+        out.append(finding)
+    return out
