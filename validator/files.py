@@ -11,6 +11,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
+import stat
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -97,7 +98,7 @@ def walk(root: str, exclude: tuple[str, ...]) -> Iterator[str | Problem]:
     errors: list[OSError] = []
     for dirpath, dirnames, filenames in os.walk(root, onerror=errors.append):
         for err in errors:
-            yield Problem(err.filename or dirpath, f"cannot read directory: {err.strerror}")
+            yield Problem(err.filename or dirpath, f"cannot read directory: {err.strerror or err}")
         errors.clear()
         dirnames[:] = sorted(d for d in dirnames
                              if not is_excluded(os.path.join(dirpath, d), exclude)
@@ -107,19 +108,25 @@ def walk(root: str, exclude: tuple[str, ...]) -> Iterator[str | Problem]:
             if is_excluded(path, exclude):
                 continue
             suffix = Path(name).suffix.lower()
-            if suffix == ".inf":
-                yield path
-            elif suffix in (".toml", ".json"):
-                try:
-                    with open(path, "rb") as handle:
-                        head = handle.read(65536)
-                except OSError as err:
-                    yield Problem(path, f"cannot read: {err.strerror}")
+            if suffix not in (".inf", ".toml", ".json"):
+                continue
+            try:
+                # A FIFO or device named like a manifest would block the read:
+                # only regular files (or links to them) are checked.
+                if not stat.S_ISREG(os.stat(path).st_mode):
                     continue
-                if looks_like_manifest(path, head):
+                if suffix == ".inf":
                     yield path
+                    continue
+                with open(path, "rb") as handle:
+                    head = handle.read(65536)
+            except OSError as err:  # a dangling link, a link loop, no permission
+                yield Problem(path, f"cannot read: {err.strerror or err}")
+                continue
+            if looks_like_manifest(path, head):
+                yield path
     for err in errors:
-        yield Problem(err.filename or root, f"cannot read directory: {err.strerror}")
+        yield Problem(err.filename or root, f"cannot read directory: {err.strerror or err}")
 
 
 def collect(paths: list[str], exclude: tuple[str, ...] = DEFAULT_EXCLUDE) -> Iterator[str | Problem]:
@@ -130,5 +137,10 @@ def collect(paths: list[str], exclude: tuple[str, ...] = DEFAULT_EXCLUDE) -> Ite
             yield from walk(path, exclude)
         elif os.path.exists(path):
             yield path
+        elif os.path.lexists(path):  # a dangling symbolic link or a link loop
+            try:
+                os.stat(path)
+            except OSError as err:
+                yield Problem(path, f"cannot read: {err.strerror or err}")
         else:
             yield Problem(path, "no such file or directory")
