@@ -99,6 +99,18 @@ def json_pointer(pointer: tuple) -> str:
     return "".join("/" + p for p in parts)
 
 
+# Control characters a message may quote from the input (a key named "a\nb"):
+# shown escaped, so that every finding stays one line in every format.
+_ESCAPES = {c: f"\\x{c:02x}" for c in (*range(0x20), 0x7F, 0x85)}
+_ESCAPES.update({ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t",
+                 0x2028: "\\u2028", 0x2029: "\\u2029"})
+
+
+def one_line(message: str) -> str:
+    """``message`` with line breaks and other control characters escaped."""
+    return message if message.isprintable() else message.translate(_ESCAPES)
+
+
 def _resolve(finding: Finding, cat: Catalogue | None, path: str, severity: str) -> Diagnostic:
     span = finding.span
     pointer = None
@@ -115,7 +127,7 @@ def _resolve(finding: Finding, cat: Catalogue | None, path: str, severity: str) 
         if isinstance(where, Span):
             related.append((path, where.line, where.column, note))
     return Diagnostic(path, span.line, span.column, span.end_line, span.end_column,
-                      finding.code, finding.severity or severity, finding.message,
+                      finding.code, finding.severity or severity, one_line(finding.message),
                       pointer, finding.help, related)
 
 
