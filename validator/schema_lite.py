@@ -72,6 +72,19 @@ def _equal(a: Any, b: Any) -> bool:
     return a == b
 
 
+_DOLLAR = re.compile(r"(?<!\\)((?:\\\\)*)\$")
+
+
+def ecma_pattern(pattern: str) -> re.Pattern:
+    """A JSON Schema (ECMA-262) pattern as a Python regex.
+
+    The one difference that matters here: ECMA's ``$`` matches only at the end
+    of the string, Python's also before a final newline, so ``"0x12\\n"`` would
+    pass here and fail in jsonschema-rs.  ``$`` becomes ``\\Z``.
+    """
+    return re.compile(_DOLLAR.sub(lambda m: m.group(1) + r"\Z", pattern))
+
+
 class Interpreter:
     def __init__(self, schema: dict):
         self.root = schema
@@ -123,7 +136,7 @@ class Interpreter:
             if "pattern" in node:
                 pattern = self._patterns.get(node["pattern"])
                 if pattern is None:
-                    pattern = self._patterns[node["pattern"]] = re.compile(node["pattern"])
+                    pattern = self._patterns[node["pattern"]] = ecma_pattern(node["pattern"])
                 if not pattern.search(value):
                     yield SchemaError(Kind("pattern"), ipath, spath + ("pattern",),
                                       f"{value!r} does not match {node['pattern']!r}")
