@@ -1,8 +1,7 @@
 """Linting many files: in order, in several processes when that pays.
 
-``mapisvc check`` on a whole repository spends its time parsing (tomllib is
-pure Python) and building the model, one file at a time; both cores of a CI
-runner can share that.  A process pool costs a fork and pickling the results
+``mapisvc check`` on a whole repository spends its time parsing and building
+the model, one file at a time; both cores of a CI runner can share that.  A process pool costs a fork and pickling the results
 back, so it is used only for enough work (``auto_jobs``); ``--jobs 1`` forces
 one process.  Measured by ``make bench`` (see the README's Performance
 section).
