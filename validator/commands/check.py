@@ -77,7 +77,7 @@ def run(args) -> int:
     if args.header or args.dll:
         from ..artefacts import check_artefacts
 
-        results.extend(check_artefacts(results, args.header, args.dll, context))
+        results.extend(check_artefacts(results, args.header, args.dll, context, problems))
     for problem in problems:
         print(f"mapisvc: {problem.path}: {problem.message}", file=sys.stderr)
     options = {"colour": _colour(args), "quiet": args.quiet}

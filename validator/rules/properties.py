@@ -295,6 +295,8 @@ def duplicate_id(cat: Catalogue, context) -> Iterator[Finding]:
             continue
         if decl.define is not None and decl.define.alias_of:
             continue
+        if decl.known_other or (decl.custom and mapi.is_mapi_defined_id(decl.prop_id)):
+            continue  # MS303 / MS306 report what is wrong with this ID
         other = first.get(decl.prop_id)
         if other is None:
             first[decl.prop_id] = decl
@@ -550,7 +552,8 @@ def mapi_defined_range(cat: Catalogue, context) -> Iterator[Finding]:
                 and mapi.is_mapi_defined_id(decl.prop_id) and not decl.known_other:
             yield Finding("MS306", f"{decl.name} has ID {_id_text(decl.prop_id)}, in the range "
                           f"MAPI defines ({mapi.id_range(decl.prop_id)})", decl.id_loc,
-                          help="use 0x6600-0x67FF for a provider setting")
+                          help="use 0x6600-0x67FF for a provider setting; if it is a MAPI or "
+                          "Exchange tag, give its header with --mapi-include")
 
 
 # --- MS307–MS314 ---------------------------------------------------------------------
@@ -786,11 +789,13 @@ def naming_convention(cat: Catalogue, context) -> Iterator[Finding]:
     [properties.PR_CONTOSO_PORT]
     ```
     """
+    seen = set()
     for decl in declarations(cat, context):
         if decl.known or decl.known_other or not _is_identifier(decl.name):
             continue
-        if CONVENTION.fullmatch(decl.name):
+        if CONVENTION.fullmatch(decl.name) or decl.name in seen:
             continue
+        seen.add(decl.name)
         if not decl.name.upper().startswith("PR_"):
             why = "does not start with PR_"
         elif decl.name != decl.name.upper():
