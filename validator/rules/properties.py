@@ -437,6 +437,8 @@ def _type_problem(written: str | None, code: int | None) -> str | None:
     if code is None:
         if written is None:
             return None
+        if written.startswith("PT_MV_") and mapi.type_code("PT_" + written[6:]) is not None:
+            return mapi.storable_type_problem(mapi.MV_FLAG | mapi.type_code("PT_" + written[6:]))
         close = difflib.get_close_matches(written, list(mapi.PT_TYPES), n=1)
         hint = f"; did you mean {close[0]}?" if close else ""
         return f"{written} is not a MAPI property type{hint}"
@@ -791,11 +793,14 @@ def naming_convention(cat: Catalogue, context) -> Iterator[Finding]:
     """
     seen = set()
     for decl in declarations(cat, context):
+        folded = decl.name.casefold()
+        if folded in seen:
+            continue  # a second declaration of the name: MS302's finding
+        seen.add(folded)
         if decl.known or decl.known_other or not _is_identifier(decl.name):
             continue
-        if CONVENTION.fullmatch(decl.name) or decl.name in seen:
+        if CONVENTION.fullmatch(decl.name):
             continue
-        seen.add(decl.name)
         if not decl.name.upper().startswith("PR_"):
             why = "does not start with PR_"
         elif decl.name != decl.name.upper():

@@ -637,6 +637,8 @@ def _guid_findings(label: str, value: Any, loc: Loc, braced_only: bool, inf: boo
         hint = None
         if mapi.is_mapiuid_hex(text):
             hint = f"write it as {mapi.mapi_hex_to_guid(text)} if that is the component ID"
+        elif mapi.is_braced_guid("{" + text + "}"):
+            hint = f"write {{{text}}}"
         yield Finding("MS408", f"{label} must be a braced GUID {{XXXXXXXX-XXXX-XXXX-XXXX-"
                       f"XXXXXXXXXXXX}}, not {text!r}", loc, help=hint)
         return
