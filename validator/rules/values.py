@@ -140,8 +140,9 @@ def constraint_problem(value: Any, decl: Decl) -> tuple[str, int | None] | None:
     """(why, list index) when a value of the right type breaks the declared constraints."""
     prop = decl.prop
     items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
-    values = prop.value("values") if isinstance(prop.value("values"), dict) else None
-    flags = prop.value("flags") if isinstance(prop.value("flags"), dict) else None
+    # An empty table constrains nothing (MS405 reports it).
+    values = prop.value("values") if isinstance(prop.value("values"), dict) and prop.value("values") else None
+    flags = prop.value("flags") if isinstance(prop.value("flags"), dict) and prop.value("flags") else None
     minimum, maximum = prop.value("minimum"), prop.value("maximum")
     max_length, pattern = prop.value("max_length"), prop.value("pattern")
     for index, item in items:
