@@ -10,6 +10,7 @@ defines is reported at the property in the manifest.
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 
 from . import mapi
@@ -107,13 +108,13 @@ def check_artefacts(results: list[FileResult], header_paths, dll_paths, context:
     from .files import Problem
 
     manifests = [r for r in results if r.catalogue is not None and r.catalogue.kind == MANIFEST]
-    by_path = {r.path: r for r in results}
+    by_path = {os.path.realpath(r.path): r for r in results if r.path != "-"}
     new: list[FileResult] = []
     defined: set = set()
     headers: list[FileResult] = []
     for path in header_paths:
         path = str(path)
-        result = by_path.get(path)
+        result = by_path.get(os.path.realpath(path))
         if result is None or result.catalogue is None or result.catalogue.kind != HEADER:
             try:
                 result = lint_path(path, fmt="header", context=context)
@@ -125,7 +126,7 @@ def check_artefacts(results: list[FileResult], header_paths, dll_paths, context:
                     print(f"mapisvc: {path}: {message}", file=sys.stderr)
                 continue
             new.append(result)
-            by_path[path] = result
+            by_path[os.path.realpath(path)] = result
         headers.append(result)
         found, names = compare_header(result, manifests)
         defined |= names

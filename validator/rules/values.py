@@ -131,6 +131,9 @@ def type_problem(value: Any, code: int, decl: Decl | None) -> tuple[str, str, in
                 if found:
                     return found[0], found[1], index
             return None
+        if base in INTEGER_TYPES and value and all(isinstance(v, str) and v in _MAPI_CONSTANTS
+                                                   for v in value):
+            return None  # MAPI's own flags, OR-ed (a well-known PT_LONG such as PR_RESOURCE_FLAGS)
         return "", f"{mapi.type_name(code)} takes one value, not a list", None
     found = _scalar_problem(value, base, decl)
     return (found[0], found[1], None) if found else None
@@ -433,7 +436,8 @@ def setting_outside(cat: Catalogue, context) -> Iterator[Finding]:
     A setting of a declared property whose value breaks the property's constraints: below
     `minimum`, above `maximum`, not a constant of its enumeration or flags, longer than
     `max_length`, not matching `pattern` (a regular expression searched in the value, as JSON
-    Schema does).
+    Schema does). MAPISVC.INF declares no constraints, so an INF file alone gives this check
+    nothing to compare with.
 
     ## Why it matters
     The manifest declares what the service accepts; a setting outside it is copied into
