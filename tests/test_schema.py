@@ -71,7 +71,7 @@ def test_unknown_member_suggests_the_closest_and_points_at_the_key():
 def test_wrong_type_points_at_the_value():
     found = lint('{"manifest_version": 1, "services": {"S": {"display_name": 3, "providers": []}}}',
                  "json")
-    assert ("MS102", 1, 59) in [(c, l, col) for c, l, col, _ in found]
+    assert ("MS102", 1, 60) in [(c, l, col) for c, l, col, _ in found]
 
 
 def test_version_codes():
@@ -90,3 +90,56 @@ def test_id_out_of_bounds_is_ms105_and_bad_hex_string_is_ms103():
     assert [f.code for f in over] == ["MS105"]
     text = validate({"manifest_version": 1, "properties": {"PR_X": {"type": "PT_LONG", "id": "66"}}})
     assert [f.code for f in text] == ["MS103"]
+
+
+def test_misspelt_required_member_is_one_finding_not_two():
+    found = lint('manifest_version = 1\n[providers.P]\ntype = "MAPI_AB_PROVIDER"\n'
+                 'dll = "p.dll"\ndispaly = "x"\n')
+    assert [(c, l, col) for c, l, col, _ in found] == [("MS104", 5, 1)]
+
+
+def _walk_keywords(node):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield key
+            if key not in ("properties", "$defs"):
+                yield from _walk_keywords(value)
+            else:
+                for member in value.values():
+                    yield from _walk_keywords(member)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _walk_keywords(value)
+
+
+def test_the_interpreter_knows_every_keyword_the_schema_uses():
+    from validator.schema_lite import ANNOTATIONS, SUPPORTED
+
+    used = {k for k in _walk_keywords(load_schema()) if not k[0].isalpha() or k in
+            {"type", "enum", "const", "properties", "additionalProperties", "required", "items",
+             "anyOf", "minLength", "maxLength", "minimum", "maximum", "pattern", "oneOf", "allOf",
+             "not", "if", "then", "else", "format", "minItems", "maxItems", "uniqueItems",
+             "patternProperties", "propertyNames", "dependentRequired", "title", "description",
+             "examples", "default"}}
+    assert used <= SUPPORTED | ANNOTATIONS
+
+
+BROKEN = [
+    {"manifest_version": "1"},
+    {"manifest_version": 1, "services": {"S": {"display_name": 3, "providrs": [], "flags": [1]}}},
+    {"manifest_version": 1, "providers": {"P": {"type": 5, "dll": "", "display": "x", "x": {}}}},
+    {"manifest_version": 1, "properties": {"PR_X": {"type": "PT_LONG", "id": "zz"},
+                                           "PR_Y": {"type": "PT_LONG"},
+                                           "PR_Z": {"type": "PT_LONG", "id": 70000}}},
+    {"services": [], "sections": {"S": {"uid": 5, "settings": {"k": None}}}},
+]
+
+
+@pytest.mark.parametrize("data", BROKEN)
+def test_both_engines_give_the_same_findings(data):
+    def summary(engine):
+        return sorted((f.code, f.loc.pointer, f.loc.part, f.message)
+                      for f in validate(data, engine=engine))
+
+    assert summary("interpreted") == summary("compiled")
+    assert summary("interpreted")
