@@ -439,3 +439,12 @@ def test_mutation_gives_exactly_its_code(code):
             (d.code, d.message) for d in result.diagnostics]
 
     check()
+
+
+def test_schema_faults_are_not_hidden_by_property_rules():
+    # A wrongly typed setting is the schema's (MS102) alone; a property missing its type is
+    # MS101, not also an undocumented (MS409) or badly named (MS313) one.
+    text = TOML_BASE.format(type="PT_LONG", value="{ a = 1 }", extra="")
+    assert [d.code for d in lint_bytes(text.encode(), "m.toml").diagnostics] == ["MS102"]
+    text = TOML_BASE.format(type="PT_LONG", value="1", extra="") + "[properties.PR_X]\nid = 0x6601\n"
+    assert [d.code for d in lint_bytes(text.encode(), "m.toml").diagnostics] == ["MS101"]

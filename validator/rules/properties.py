@@ -75,6 +75,7 @@ class Decl:
     define: Any = None  # TagDefine for headers
     known: bool = False  # a well-known tag, declared as MAPI defines it
     known_other: list | None = None  # well-known under this name with another ID/type
+    complete: bool = True  # has what the schema requires (else its MS101 speaks first)
 
     @property
     def custom(self) -> bool:
@@ -125,6 +126,7 @@ def declarations(cat: Catalogue, context) -> list[Decl]:
             decl = Decl(prop.name, prop, prop_id, type_code,
                         written if isinstance(written, str) else None, named, key_loc,
                         Loc(prop.pointer + ("id",), "value"), Loc(prop.pointer + ("type",), "value"))
+            decl.complete = "type" in prop.members and ("id" in prop.members or "set" in prop.members)
         if not decl.named:
             decl.known, decl.known_other = _known_match(known, decl.name, decl.prop_id,
                                                         decl.type_code, decl.type_written)
@@ -179,8 +181,17 @@ def looks_numeric(key: str) -> bool:
     return bool(re.fullmatch(r"[0-9A-Fa-f]+", text)) and any(c.isdigit() for c in text)
 
 
+def _schema_value(value: Any) -> bool:
+    """A value the schema allows in settings; anything else is MS102's alone."""
+    if isinstance(value, list):
+        return all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in value)
+    return isinstance(value, (str, int))
+
+
 def _resolve_setting(cat: Catalogue, context, section: Section, entry: Entry) -> Setting:
     key = entry.key.strip()
+    if cat.kind != INF and not _schema_value(entry.value):
+        return Setting(entry, section, SKIP)
     if cat.kind == INF:
         if key.upper() in NON_PROPERTY_KEYS:
             return Setting(entry, section, SKIP)
@@ -797,7 +808,7 @@ def naming_convention(cat: Catalogue, context) -> Iterator[Finding]:
         if folded in seen:
             continue  # a second declaration of the name: MS302's finding
         seen.add(folded)
-        if decl.known or decl.known_other or not _is_identifier(decl.name):
+        if decl.known or decl.known_other or not _is_identifier(decl.name) or not decl.complete:
             continue
         if CONVENTION.fullmatch(decl.name):
             continue

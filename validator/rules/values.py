@@ -740,7 +740,7 @@ def undocumented(cat: Catalogue, context) -> Iterator[Finding]:
     ```
     """
     for decl in declarations(cat, context):
-        if decl.known or decl.define is not None:
+        if decl.known or decl.define is not None or not decl.complete:
             continue
         text = decl.prop.value("description")
         if isinstance(text, str) and text.strip():
