@@ -448,3 +448,32 @@ def test_schema_faults_are_not_hidden_by_property_rules():
     assert [d.code for d in lint_bytes(text.encode(), "m.toml").diagnostics] == ["MS102"]
     text = TOML_BASE.format(type="PT_LONG", value="1", extra="") + "[properties.PR_X]\nid = 0x6601\n"
     assert [d.code for d in lint_bytes(text.encode(), "m.toml").diagnostics] == ["MS101"]
+
+
+def test_dlls_go_to_the_dll_module_one_at_a_time(monkeypatch):
+    import importlib.machinery
+    import sys
+    import types
+
+    from validator.artefacts import check_artefacts
+
+    calls = []
+
+    def check_dlls(results, paths, context=None):
+        calls.append(list(paths))
+        if paths == ["bad.dll"]:
+            raise OSError("cannot read: not a PE file")
+        return [engine.FileResult(paths[0], [])]
+
+    fake = types.ModuleType("validator.dll")
+    fake.__spec__ = importlib.machinery.ModuleSpec("validator.dll", None)
+    fake.check_dlls = check_dlls
+    monkeypatch.setitem(sys.modules, "validator.dll", fake)
+    import validator
+
+    monkeypatch.setattr(validator, "dll", fake, raising=False)
+    problems = []
+    new = check_artefacts([], [], ["bad.dll", "good.dll"], CoreContext(), problems)
+    assert calls == [["bad.dll"], ["good.dll"]]
+    assert [r.path for r in new] == ["good.dll"]
+    assert [(p.path, p.message) for p in problems] == [("bad.dll", "cannot read: not a PE file")]

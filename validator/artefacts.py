@@ -105,7 +105,6 @@ def check_artefacts(results: list[FileResult], header_paths, dll_paths, context:
     go to :mod:`validator.dll` when it is there.  Returns the new results (a header already
     linted in this run gets its MS702 findings added to its existing result)."""
     from .engine import lint_path
-    from .files import Problem
 
     manifests = [r for r in results if r.catalogue is not None and r.catalogue.kind == MANIFEST]
     by_path = {os.path.realpath(r.path): r for r in results if r.path != "-"}
@@ -119,11 +118,7 @@ def check_artefacts(results: list[FileResult], header_paths, dll_paths, context:
             try:
                 result = lint_path(path, fmt="header", context=context)
             except OSError as err:
-                message = f"cannot read: {err.strerror or err}"
-                if problems is not None:
-                    problems.append(Problem(path, message))
-                else:
-                    print(f"mapisvc: {path}: {message}", file=sys.stderr)
+                _problem(problems, path, f"cannot read: {err.strerror or err}")
                 continue
             new.append(result)
             by_path[os.path.realpath(path)] = result
@@ -149,7 +144,21 @@ def check_artefacts(results: list[FileResult], header_paths, dll_paths, context:
                 manifest.diagnostics.extend(missing)
                 manifest.diagnostics.sort(key=Diagnostic.sort_key)
     if dll_paths and importlib.util.find_spec("validator.dll") is not None:
-        from . import dll  # another helper's module: MS610-MS612
+        from . import dll  # MS610-MS612
 
-        new.extend(dll.check_dlls(results, dll_paths, context))
+        for path in dll_paths:  # one at a time, so that one unreadable DLL spares the rest
+            try:
+                new.extend(dll.check_dlls(results, [str(path)], context))
+            except OSError as err:
+                text = str(getattr(err, "strerror", None) or err)
+                _problem(problems, str(path), text if text.startswith("cannot ") else f"cannot read: {text}")
     return new
+
+
+def _problem(problems: list | None, path: str, message: str) -> None:
+    from .files import Problem
+
+    if problems is not None:
+        problems.append(Problem(path, message))
+    else:
+        print(f"mapisvc: {path}: {message}", file=sys.stderr)
