@@ -477,3 +477,14 @@ def test_dlls_go_to_the_dll_module_one_at_a_time(monkeypatch):
     assert calls == [["bad.dll"], ["good.dll"]]
     assert [r.path for r in new] == ["good.dll"]
     assert [(p.path, p.message) for p in problems] == [("bad.dll", "cannot read: not a PE file")]
+
+
+def test_unknown_setting_suggests_the_declared_name():
+    text = TOML_BASE.format(type="PT_LONG", value="1", extra="").replace(
+        "settings = { PR_CONTOSO_X", "settings = { PR_Contoso_X")
+    (diagnostic,) = lint_bytes(text.encode(), "m.toml").diagnostics
+    assert diagnostic.code == "MS314" and diagnostic.help.startswith("did you mean PR_CONTOSO_X?")
+    text = TOML_BASE.format(type="PT_LONG", value="1", extra="").replace(
+        "settings = { PR_CONTOSO_X", "settings = { PR_CONTOSO_Y")
+    (diagnostic,) = lint_bytes(text.encode(), "m.toml").diagnostics
+    assert diagnostic.help == "did you mean PR_CONTOSO_X?"

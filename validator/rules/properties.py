@@ -860,7 +860,8 @@ def unknown_property(cat: Catalogue, context) -> Iterator[Finding]:
             continue
         if candidates is None:
             candidates = [d.name for d in declarations(cat, context)] + context.known_tags.names()
-        close = difflib.get_close_matches(key, candidates, n=1, cutoff=0.8)
+        same_case = [c for c in candidates if c.casefold() == key.casefold()]
+        close = same_case or difflib.get_close_matches(key, candidates, n=1, cutoff=0.8)
         if cat.kind == INF:
             what = f"key {key} in {_where(cat, s.section)}"
             hint = "use a known PR_ name or the 8-hex-digit tag"
@@ -868,7 +869,7 @@ def unknown_property(cat: Catalogue, context) -> Iterator[Finding]:
             what = f"settings key {key}"
             hint = "declare it in [properties], or write a raw tag such as \"0x66000003\""
         if close:
-            hint = f"did you mean {close[0]}?"
+            hint = f"did you mean {close[0]}?" + (" (C names are case-sensitive)" if same_case else "")
         yield Finding("MS314", f"{what} names no declared or well-known property", s.entry.loc,
                       help=hint)
 
