@@ -488,3 +488,61 @@ def test_unknown_setting_suggests_the_declared_name():
         "settings = { PR_CONTOSO_X", "settings = { PR_CONTOSO_Y")
     (diagnostic,) = lint_bytes(text.encode(), "m.toml").diagnostics
     assert diagnostic.help == "did you mean PR_CONTOSO_X?"
+
+
+def test_rules_never_crash_on_odd_values():
+    from hypothesis import given, settings, strategies as st
+
+    scalars = st.one_of(st.none(), st.booleans(), st.integers(-(1 << 70), 1 << 70),
+                        st.floats(allow_nan=False), st.text(max_size=8),
+                        st.sampled_from(["PT_LONG", "PT_MV_UNICODE", "0x6600", "[", "{1234}",
+                                         "PT_TSTRING", "PR_DISPLAY_NAME", "00ff"]))
+    values = st.recursive(scalars, lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=6), inner, max_size=3)),
+        max_leaves=6)
+    members = st.dictionaries(st.sampled_from(["id", "type", "description", "minimum", "maximum",
+                                               "default", "values", "flags", "max_length",
+                                               "pattern", "secure", "set", "name", "lid"]),
+                              values, max_size=6)
+
+    @settings(max_examples=150, deadline=None)
+    @given(st.dictionaries(st.sampled_from(["PR_CONTOSO_A", "PR_contoso_a", "PR_DISPLAY_NAME",
+                                            "bad name", "PR_X"]), st.one_of(members, values),
+                           max_size=4),
+           st.dictionaries(st.sampled_from(["PR_CONTOSO_A", "PR_X", "0x66000003", "PR_DISPLAY_NAME",
+                                            "0x67F0001F", "junk"]), values, max_size=4))
+    def check(properties, setting_values):
+        manifest = {"manifest_version": 1,
+                    "services": {"S": {"display_name": "S", "providers": ["P"],
+                                       "install_id": "x", "settings": setting_values}},
+                    "providers": {"P": {"type": "MAPI_AB_PROVIDER", "dll": "p.dll", "display": "P",
+                                        "mdb_provider": "{1}", "settings": setting_values}},
+                    "properties": properties}
+        result = lint_bytes(json.dumps(manifest).encode(), "m.json", context=CoreContext())
+        assert all(d.line >= 1 and d.column >= 1 for d in result.diagnostics)
+
+    check()
+
+
+def test_inf_and_header_rules_never_crash():
+    from hypothesis import given, settings, strategies as st
+
+    keys = st.one_of(st.from_regex(r"[0-9A-Fa-f]{6,9}", fullmatch=True),
+                     st.from_regex(r"0x[0-9A-F]{8}", fullmatch=True),
+                     st.sampled_from(["UID", "PR_DISPLAY_NAME", "PR_SERVICE_INSTALL_ID",
+                                      "Providers", "PR_X", "34140102", "67F0001F"]))
+    text_values = st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs")), max_size=40)
+
+    @settings(max_examples=120, deadline=None)
+    @given(st.lists(st.tuples(keys, text_values), max_size=8),
+           st.lists(st.tuples(st.sampled_from(["PR_A", "PR_contoso_b", "X", "PR_A_W"]),
+                              st.sampled_from(["PT_LONG", "PT_TSTRING", "PT_MV_STRING8", "PT_OBJECT",
+                                               "0x1003", "PT_UNICODE | MV_INSTANCE"]),
+                              st.integers(0, 0x1FFFF)), max_size=6))
+    def check(entries, defines):
+        inf = INF_BASE + "".join(f"{k}={v}\n" for k, v in entries)
+        lint_bytes(inf.encode("utf-8"), "x.inf", context=CoreContext())
+        header = "".join(f"#define {n} PROP_TAG({t}, 0x{i:X})\n" for n, t, i in defines)
+        lint_bytes(header.encode(), "x.h", context=CoreContext())
+
+    check()
