@@ -546,3 +546,13 @@ def test_inf_and_header_rules_never_crash():
         lint_bytes(header.encode(), "x.h", context=CoreContext())
 
     check()
+
+
+def test_header_other_names_for_mapi_tags():
+    text = ("#define PR_CONTOSO_DISPLAY_W CHANGE_PROP_TYPE(PR_DISPLAY_NAME, PT_UNICODE)\n"
+            "#define PR_DISPLAY_NAME_W PROP_TAG(PT_UNICODE, 0x3001)\n"
+            "#define PR_CONTOSO_FLAGS PR_RESOURCE_FLAGS\n")
+    assert found(lint_header_text(text)) == []
+    # Not MAPI's tag: a custom property in MAPI's range.
+    assert found(lint_header_text("#define PR_CONTOSO_DISPLAY PROP_TAG(PT_LONG, 0x3001)\n")) \
+        == [("MS306", 1, 28)]

@@ -100,6 +100,12 @@ def _known_match(known, name: str, prop_id: int | None, type_code: int | None,
     return False, entries
 
 
+def _known_tag(known, prop_id: int, type_code: int) -> bool:
+    if known.names_for_tag(mapi.prop_tag(type_code, prop_id)):
+        return True
+    return is_string(type_code) and bool(known.names_for_tag(mapi.prop_tag(type_code ^ 0x0001, prop_id)))
+
+
 _CACHE: list = [None, None, None]
 
 
@@ -130,6 +136,12 @@ def declarations(cat: Catalogue, context) -> list[Decl]:
         if not decl.named:
             decl.known, decl.known_other = _known_match(known, decl.name, decl.prop_id,
                                                         decl.type_code, decl.type_written)
+            if not decl.known and not decl.known_other and decl.prop_id is not None \
+                    and decl.prop_id < mapi.PROVIDER_CONFIG_MIN and decl.type_code is not None:
+                # Another name for one of MAPI's global tags (CHANGE_PROP_TYPE(PR_DISPLAY_NAME,
+                # PT_UNICODE), MFCMAPI-style aliases).  Provider-range IDs are scoped to their
+                # provider (mapi-facts §2.3), so equal tags there mean nothing.
+                decl.known = _known_tag(known, decl.prop_id, decl.type_code)
         else:
             decl.known_other = known.lookup(decl.name) or None
         out.append(decl)
@@ -312,7 +324,8 @@ def duplicate_id(cat: Catalogue, context) -> Iterator[Finding]:
         if other is None:
             first[decl.prop_id] = decl
             continue
-        if _variants(other, decl) or _exclusive(other, decl) or other.name == decl.name:
+        if _variants(other, decl) or _exclusive(other, decl) or other.name == decl.name \
+                or (other.known and decl.known and types_match(other.type_code, decl.type_code)):
             continue  # one property under several names, or MS302's business
         yield Finding("MS301", f"{decl.name} has property ID {_id_text(decl.prop_id)}, which "
                       f"{other.name} already uses", decl.id_loc,
