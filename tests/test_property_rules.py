@@ -556,3 +556,9 @@ def test_header_other_names_for_mapi_tags():
     # Not MAPI's tag: a custom property in MAPI's range.
     assert found(lint_header_text("#define PR_CONTOSO_DISPLAY PROP_TAG(PT_LONG, 0x3001)\n")) \
         == [("MS306", 1, 28)]
+
+
+def test_manifest_long_written_as_inf_hex_gets_the_number():
+    text = TOML_BASE.format(type="PT_LONG", value='"06000000"', extra="")
+    (diagnostic,) = lint_bytes(text.encode(), "m.toml").diagnostics
+    assert diagnostic.code == "MS311" and diagnostic.help.startswith("write 6:")

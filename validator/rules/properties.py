@@ -883,7 +883,8 @@ def unknown_property(cat: Catalogue, context) -> Iterator[Finding]:
             hint = "declare it in [properties], or write a raw tag such as \"0x66000003\""
         if close:
             hint = f"did you mean {close[0]}?" + (" (C names are case-sensitive)" if same_case else "")
-        yield Finding("MS314", f"{what} names no declared or well-known property", s.entry.loc,
+        known_what = "no well-known property" if cat.kind == INF else "no declared or well-known property"
+        yield Finding("MS314", f"{what} names {known_what}", s.entry.loc,
                       help=hint)
 
 

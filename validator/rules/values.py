@@ -153,8 +153,8 @@ def constraint_problem(value: Any, decl: Decl) -> tuple[str, int | None] | None:
                 and decl.type_code is not None and _base(decl.type_code) in INTEGER_TYPES:
             table = {**(values or {}), **(flags or {})}
             if item not in table:
-                kind = "enumeration" if values is not None else "flags"
-                return f"{item} is not one of the {kind} of {decl.name}: {', '.join(table)}", index
+                kind = "a constant of the enumeration" if values is not None else "one of the flags"
+                return f"{item} is not {kind} of {decl.name} ({', '.join(table)})", index
             continue
         if _is_int(item):
             if _is_int(minimum) and item < minimum:
@@ -270,7 +270,11 @@ def value_type(cat: Catalogue, context) -> Iterator[Finding]:
             code, why, index = problems[0]
             if code:  # a GUID: MS408 reports it
                 continue
-            yield Finding("MS311", f"{s.label}: {why}", _item_loc(s.entry.pointer, index))
+            hint = None
+            if isinstance(value, str) and _HEX8.fullmatch(value) and types[0] == mapi.PT_LONG:
+                hint = (f"write {mapi.inf_hex_to_long(value)}: the manifest takes the number and "
+                        "mapisvc writes the little-endian hex into MAPISVC.INF")
+            yield Finding("MS311", f"{s.label}: {why}", _item_loc(s.entry.pointer, index), help=hint)
 
 
 def _inf_hint(text: str, code: int) -> str | None:
