@@ -9,6 +9,8 @@ with members ``id``, ``type`` (the PT_ name as written) and ``define`` (the
 
 from __future__ import annotations
 
+import re
+
 from ..model import HEADER, Catalogue, Entry, Finding, Property, SourceMap, Span
 
 
@@ -66,6 +68,24 @@ def build_catalogue(doc, path: str, text: str) -> Catalogue:
     return cat
 
 
+_UNKNOWN_TYPE = re.compile(r"cannot evaluate (\w+): unknown identifier (PT_\w+)")
+
+
+def _problem(message: str, line: int, column: int) -> Finding:
+    """A define the reader could not evaluate: MS001, or MS304 when the cause is a PT_ name."""
+    match = _UNKNOWN_TYPE.match(message)
+    if match:
+        from ..rules.properties import type_name_problem
+
+        name, written = match.groups()
+        why = type_name_problem(written, None)
+        return Finding("MS304", f"{name}: {why}", span=Span(line, column, line, column + len(written)),
+                       help="use a storable type such as PT_LONG, PT_UNICODE or PT_BINARY")
+    return Finding("MS001", message, span=Span(line, column, line, column + 1),
+                   help="define the names it uses in this header, or give their headers with "
+                   "--mapi-include")
+
+
 def lint_header(data: bytes, path: str, context):
     """Lint a header's bytes: MS001/MS004 from reading, then the ``H`` rules."""
     from .. import engine
@@ -82,10 +102,7 @@ def lint_header(data: bytes, path: str, context):
     if text.startswith("\ufeff"):
         text = text[1:]
     doc = read_header(text, path, context.known_tags.tag_for)
-    findings = [Finding("MS001", message, span=Span(line, column, line, column + 1),
-                        help="define the names it uses in this header, or give their headers "
-                        "with --mapi-include")
-                for message, line, column in doc.problems]
+    findings = [_problem(message, line, column) for message, line, column in doc.problems]
     cat = build_catalogue(doc, path, text)
     findings += engine.run_rules(cat, context, "H")
     return engine.FileResult(path, engine.resolve(findings, cat, path), cat, text)
