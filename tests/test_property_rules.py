@@ -40,7 +40,7 @@ BAD_POSITIONS = {
     "MS303-well-known-name.toml": [("MS303", 14, 6)],  # the id that differs from 0x3001
     "MS304-error-type.h": [("MS304", 4, 27)],
     "MS304-no-multi-valued-form.toml": [("MS304", 15, 8)],
-    "MS304-no-multi-valued-form.h": [("MS304", 4, 38)],  # an unknown PT_ name, not MS001
+    "MS304-no-multi-valued-form.h": [("MS304", 4, 37)],  # an unknown PT_ name, not MS001
     "MS304-object-tag.inf": [("MS304", 14, 1)],
     "MS304-unknown-type.toml": [("MS304", 15, 8)],
     "MS305-invalid-id.h": [("MS305", 4, 28)],

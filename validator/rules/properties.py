@@ -462,11 +462,11 @@ def type_name_problem(written: str | None, code: int | None) -> str | None:
         if written is None:
             return None
         if written.startswith("PT_MV_") and mapi.type_code("PT_" + written[6:]) is not None:
-            return mapi.storabletype_name_problem(mapi.MV_FLAG | mapi.type_code("PT_" + written[6:]))
+            return mapi.storable_type_problem(mapi.MV_FLAG | mapi.type_code("PT_" + written[6:]))
         close = difflib.get_close_matches(written, list(mapi.PT_TYPES), n=1)
         hint = f"; did you mean {close[0]}?" if close else ""
         return f"{written} is not a MAPI property type{hint}"
-    return mapi.storabletype_name_problem(code)
+    return mapi.storable_type_problem(code)
 
 
 @rule("MS304", "E", "not a storable property type", applies="MIH")
@@ -501,13 +501,13 @@ def unstorable_type(cat: Catalogue, context) -> Iterator[Finding]:
     """
     for decl in declarations(cat, context):
         problem = type_name_problem(decl.type_written, decl.type_code) if decl.define is None \
-            else mapi.storabletype_name_problem(decl.type_code)
+            else mapi.storable_type_problem(decl.type_code)
         if problem:
             yield Finding("MS304", f"{decl.name}: {problem}", decl.type_loc,
                           help="use a storable type such as PT_LONG, PT_UNICODE or PT_BINARY")
     for s in settings(cat, context):
         if s.how == RAW and s.known_name is None:
-            problem = mapi.storabletype_name_problem(s.type_code)
+            problem = mapi.storable_type_problem(s.type_code)
             if problem:
                 yield Finding("MS304", f"tag {s.label}: {problem}", s.entry.loc,
                               help="the low four hex digits of a tag are its type")
