@@ -563,3 +563,16 @@ def test_manifest_long_written_as_inf_hex_gets_the_number():
     text = TOML_BASE.format(type="PT_LONG", value='"06000000"', extra="")
     (diagnostic,) = lint_bytes(text.encode(), "m.toml").diagnostics
     assert diagnostic.code == "MS311" and diagnostic.help.startswith("write 6:")
+
+
+@pytest.mark.parametrize("name", ["mapitags.h", "mapidefs.h", "mspst.h", "smpxp.h", "mapiwz.h"])
+def test_mingw_mapi_headers_lint_clean(name):
+    # MAPI's own headers define MAPI's own tags: PT_OBJECT and PT_NULL tags, IDs shared by
+    # two types (PR_ATTACH_DATA_OBJ/_BIN) and all.  Nothing to report.
+    from validator.tags import MINGW_INCLUDE
+
+    path = f"{MINGW_INCLUDE}/{name}"
+    import os
+
+    need(os.path.isfile(path), f"{path} is absent (Debian package mingw-w64-common)")
+    assert found(lint_path(path)) == []

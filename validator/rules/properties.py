@@ -325,8 +325,8 @@ def duplicate_id(cat: Catalogue, context) -> Iterator[Finding]:
             first[decl.prop_id] = decl
             continue
         if _variants(other, decl) or _exclusive(other, decl) or other.name == decl.name \
-                or (other.known and decl.known and types_match(other.type_code, decl.type_code)):
-            continue  # one property under several names, or MS302's business
+                or (other.known and decl.known):
+            continue  # one property under several names, MAPI's own tags, or MS302's business
         yield Finding("MS301", f"{decl.name} has property ID {_id_text(decl.prop_id)}, which "
                       f"{other.name} already uses", decl.id_loc,
                       related=[(other.id_loc, f"{other.name} is declared here")],
@@ -500,6 +500,8 @@ def unstorable_type(cat: Catalogue, context) -> Iterator[Finding]:
     ```
     """
     for decl in declarations(cat, context):
+        if decl.known:
+            continue  # MAPI's own tags (PR_NULL, PR_ATTACH_DATA_OBJ) are what they are
         problem = type_name_problem(decl.type_written, decl.type_code) if decl.define is None \
             else mapi.storable_type_problem(decl.type_code)
         if problem:
