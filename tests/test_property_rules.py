@@ -576,3 +576,11 @@ def test_mingw_mapi_headers_lint_clean(name):
 
     need(os.path.isfile(path), f"{path} is absent (Debian package mingw-w64-common)")
     assert found(lint_path(path)) == []
+
+
+def test_mapi_include_teaches_exchange_tags(shared, tmp_path):
+    # The help of mrxp-PropTags.h's MS306 says to give EdkMdb.h with --mapi-include: it works.
+    (tmp_path / "edkmdb.h").write_text("#define PR_HAS_DAMS PROP_TAG(PT_BOOLEAN, 0x3FEA)\n")
+    result = lint_path(shared / "corpus" / "headers" / "mrxp-PropTags.h",
+                       context=Context(mapi_include=[str(tmp_path)]))
+    assert found(result) == []
