@@ -150,10 +150,16 @@ def declarations(cat: Catalogue, context) -> list[Decl]:
 
 
 def find_declared(cat: Catalogue, context, name: str) -> Decl | None:
-    for decl in declarations(cat, context):
-        if decl.name == name:
-            return decl
-    return None
+    decls = declarations(cat, context)
+    if _INDEX[0] is not decls:
+        index: dict[str, Decl] = {}
+        for decl in decls:
+            index.setdefault(decl.name, decl)
+        _INDEX[:] = [decls, index]
+    return _INDEX[1].get(name)
+
+
+_INDEX: list = [None, {}]
 
 
 # --- settings: entries that end up in a profile section ----------------------------
