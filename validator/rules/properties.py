@@ -262,6 +262,10 @@ def _where(cat: Catalogue, section: Section) -> str:
     return f"{section.kind} {section.name}" if section.kind != "extra" else f"section {section.name}"
 
 
+def _declared(decl: Decl) -> str:
+    return "defined" if decl.define is not None else "declared"
+
+
 def _id_text(prop_id: int) -> str:
     return f"0x{prop_id:04X}"
 
@@ -335,7 +339,7 @@ def duplicate_id(cat: Catalogue, context) -> Iterator[Finding]:
             continue  # one property under several names, MAPI's own tags, or MS302's business
         yield Finding("MS301", f"{decl.name} has property ID {_id_text(decl.prop_id)}, which "
                       f"{other.name} already uses", decl.id_loc,
-                      related=[(other.id_loc, f"{other.name} is declared here")],
+                      related=[(other.id_loc, f"{other.name} is {_declared(other)} here")],
                       help="give each property its own ID")
 
 
@@ -417,7 +421,7 @@ def duplicate_name(cat: Catalogue, context) -> Iterator[Finding]:
         else:
             what = f"differs from {other.name} only in case"
         yield Finding("MS302", f"property name {decl.name} {what}", decl.key_loc,
-                      related=[(other.key_loc, f"{other.name} is declared here")],
+                      related=[(other.key_loc, f"{other.name} is {_declared(other)} here")],
                       help="give each property one name")
 
 
