@@ -411,33 +411,42 @@ def test_rules_md_lists_my_codes(shared):
 _VALID = sorted((FIXTURES / "valid").glob("*.toml"))
 
 
+def _manifests():
+    """validator.testing.valid_manifests() where it exists, else the valid fixtures."""
+    from hypothesis import strategies as st
+
+    import validator.testing as testing
+
+    if hasattr(testing, "valid_manifests"):
+        return testing.valid_manifests()
+    return st.sampled_from([tomllib.loads(p.read_text()) for p in _VALID])
+
+
 @pytest.mark.parametrize("code", [c for c in MY_CODES if c not in ("MS310", "MS702")])
 def test_mutation_gives_exactly_its_code(code):
-    from hypothesis import HealthCheck, given, settings, strategies as st
+    import copy
 
     import tomli_w
+    from hypothesis import HealthCheck, given, settings, strategies as st
 
-    from validator.testing import MUTATIONS
     import validator.testing.properties  # noqa: F401  (registers the mutations)
+    from validator.testing import MUTATIONS
 
     assert MUTATIONS.get(code), code
-    manifests = [tomllib.loads(p.read_text()) for p in _VALID]
 
-    @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    @given(st.data())
-    def check(data):
-        import copy
-
-        manifest = copy.deepcopy(data.draw(st.sampled_from(manifests)))
+    @settings(max_examples=15, deadline=None,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+    @given(_manifests(), st.data())
+    def check(manifest, data):
         mutate, _formats = data.draw(st.sampled_from(MUTATIONS[code]))
-        mutated = mutate(manifest, data.draw)
+        mutated = mutate(copy.deepcopy(manifest), data.draw)
         if mutated is None:
             return
-        as_json = data.draw(st.booleans())
-        text = json.dumps(mutated) if as_json else tomli_w.dumps(mutated)
-        result = lint_bytes(text.encode(), "m.json" if as_json else "m.toml", context=CoreContext())
-        assert {d.code for d in result.diagnostics} == {code}, [
-            (d.code, d.message) for d in result.diagnostics]
+        for text, path in ((tomli_w.dumps(mutated), "m.toml"), (json.dumps(mutated, indent=1), "m.json")):
+            result = lint_bytes(text.encode(), path)
+            assert [d.code for d in result.diagnostics] == [code], [
+                (d.code, d.message) for d in result.diagnostics]
+            assert result.diagnostics[0].line > 1  # a resolved position
 
     check()
 

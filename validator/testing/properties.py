@@ -94,7 +94,7 @@ def reserved_id(manifest: dict, draw: Callable) -> dict | None:
 
 @mutation("MS306", "M")
 def mapi_range(manifest: dict, draw: Callable) -> dict | None:
-    return _add(manifest, "PR_MUTANT_MAPI", id=_sampled(draw, [0x0001, 0x0C10, 0x1234, 0x3FEE]))
+    return _add(manifest, "PR_MUTANT_MAPI", id=_sampled(draw, [0x0BFE, 0x1234, 0x2FF0, 0x3FEE]))
 
 
 @mutation("MS307", "M")
@@ -102,7 +102,7 @@ def setting_outside_range(manifest: dict, draw: Callable) -> dict | None:
     settings = _settings(manifest, draw)
     if settings is None:
         return None
-    _add(manifest, "PR_MUTANT_OUTSIDE", id=_sampled(draw, [0x4000, 0x6000, 0x6800, 0x7C00]))
+    _add(manifest, "PR_MUTANT_OUTSIDE", id=_sampled(draw, [0x6800, 0x7000, 0x7C00, 0x7FFF]))
     settings["PR_MUTANT_OUTSIDE"] = 1
     return manifest
 
