@@ -237,6 +237,9 @@ def from_inf(cat, properties: dict | None = None, reading: list | None = None) -
             out = {}
             members(section, EXTRA_ORDER, out)
             table = settings(section)
+            uid = next((k for k in table if k.upper() == "UID"), None)
+            if uid is not None and "uid" not in out and isinstance(table[uid], str):
+                out["uid"] = table.pop(uid)
             if table:
                 out["settings"] = table
             sections[name] = out
@@ -276,7 +279,19 @@ def to_toml(data: dict) -> str:
     import tomli_w
 
     body = tomli_w.dumps(plain(data), multiline_strings=False)
-    return body
+    return _collapse_arrays(body)
+
+
+def _collapse_arrays(text: str, width: int = 100) -> str:
+    """``flags = [\n    "A",\n]`` → ``flags = ["A"]`` where it fits on one line."""
+    import re
+
+    def one_line(match: "re.Match[str]") -> str:
+        items = [i.strip().rstrip(",") for i in match.group(2).strip().splitlines()]
+        line = f"{match.group(1)}[{', '.join(items)}]"
+        return line if len(line) <= width else match.group(0)
+
+    return re.sub(r'(?m)^([^\n=]+= )\[\n((?:    [^\n\[\]{}]*,\n)+)\]', one_line, text)
 
 
 def hex_int_keys(text: str) -> str:
