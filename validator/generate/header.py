@@ -18,6 +18,9 @@ import re
 from .inf import PT_CODES
 
 _C_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# PT_ names that <mapidefs.h> does not define (Exchange's EdkMdb.h does): written as numbers.
+_NOT_IN_MAPIDEFS = frozenset(("PT_ACTIONS", "PT_FILE_EA", "PT_FILE_HANDLE", "PT_PTR", "PT_SRESTRICT",
+                              "PT_SRESTRICTION", "PT_SVREID", "PT_VIRTUAL"))
 
 
 def _comment_text(text: str) -> str:
@@ -139,7 +142,9 @@ def generate(cat, source_name: str | None = None) -> str:
         valid_name = bool(_C_IDENTIFIER.fullmatch(prop_name))
         if isinstance(prop_id, int) and not isinstance(prop_id, bool) and valid_name:
             out.extend(_block_comment(comment))
-            out.append(f"#define {prop_name} PROP_TAG({type_name}, 0x{prop_id & 0xFFFF:04X})")
+            c_type = (f"0x{type_code:04X} /* {type_name} */" if type_name in _NOT_IN_MAPIDEFS
+                      else type_name)
+            out.append(f"#define {prop_name} PROP_TAG({c_type}, 0x{prop_id & 0xFFFF:04X})")
         else:
             named = prop.value("name")
             lid = prop.value("lid")
@@ -161,7 +166,7 @@ def generate(cat, source_name: str | None = None) -> str:
 
 
 def tag_value(prop) -> int | None:
-    """The 32-bit tag the header's ``#define`` evaluates to (PT_TSTRING as PT_STRING8)."""
+    """The 32-bit tag the header's ``#define`` evaluates to in a UNICODE build."""
     prop_id, type_name = prop.value("id"), prop.value("type")
     if not isinstance(prop_id, int) or not isinstance(type_name, str):
         return None

@@ -26,24 +26,16 @@ write them (the symbolic names MAPI's reader knows are UNCONFIRMED).
 from __future__ import annotations
 
 import re
-import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..mapi import PT_TYPES, guid_to_mapi_hex
+
 # --- MAPI values ---------------------------------------------------------------------
 
-#: PT_ names → type codes (mapi-facts §2.2).  PT_TSTRING is written to MAPISVC.INF
-#: as PT_STRING8: MAPI reads the file through the ANSI code page (§1.2).
-PT_CODES = {
-    "PT_I2": 0x0002, "PT_SHORT": 0x0002, "PT_LONG": 0x0003, "PT_I4": 0x0003,
-    "PT_R4": 0x0004, "PT_FLOAT": 0x0004, "PT_DOUBLE": 0x0005, "PT_R8": 0x0005,
-    "PT_CURRENCY": 0x0006, "PT_APPTIME": 0x0007, "PT_ERROR": 0x000A, "PT_BOOLEAN": 0x000B,
-    "PT_OBJECT": 0x000D, "PT_I8": 0x0014, "PT_LONGLONG": 0x0014, "PT_STRING8": 0x001E,
-    "PT_UNICODE": 0x001F, "PT_TSTRING": 0x001E, "PT_SYSTIME": 0x0040, "PT_CLSID": 0x0048,
-    "PT_BINARY": 0x0102, "PT_UNSPECIFIED": 0x0000, "PT_NULL": 0x0001,
-}
-PT_CODES.update({"PT_MV_" + name[3:]: 0x1000 | code for name, code in list(PT_CODES.items())
-                 if code in (0x2, 0x3, 0x4, 0x5, 0x6, 0x7, 0x14, 0x1E, 0x1F, 0x40, 0x48, 0x102)})
+#: PT_ names → type codes (mapi-facts §2.2), from :mod:`validator.mapi`: PT_TSTRING
+#: counts as PT_UNICODE there, as in the rest of mapisvc (the UNICODE build).
+PT_CODES = dict(PT_TYPES)
 
 #: Integer types and the size of their little-endian byte image.
 INT_BYTES = {0x0002: 2, 0x0003: 4, 0x000B: 2, 0x0014: 8}
@@ -76,7 +68,7 @@ def mapi_uid(value: str) -> str:
     """A GUID ``{8-4-4-4-12}`` as 32 hex digits in MAPI byte order; other text unchanged."""
     text = value.strip()
     if _BRACED_GUID.fullmatch(text) and (text.startswith("{") == text.endswith("}")):
-        return uuid.UUID(text.strip("{}")).bytes_le.hex().upper()
+        return guid_to_mapi_hex(text)
     return value
 
 
