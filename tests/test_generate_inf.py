@@ -82,7 +82,8 @@ def test_settings_values_by_type():
         "services": {"S": {"display_name": "S", "providers": [], "settings": {
             "0x66000002": 7, "0x6601000B": True, "0x66020014": -2, "0x6603101E": ["a", "b"],
             "0x66041003": [1, 2], "0x66050102": "{C0A19454-7F29-1B10-A587-08002B2A2517}",
-            "PR_PST_PATH": "c:\\x.pst", "PR_S_MODE": "S_ON", "PR_S_BITS": ["S_A", "S_B"]}}},
+            "PR_PST_PATH": "c:\\x.pst", "PR_S_MODE": "S_ON", "PR_S_BITS": ["S_A", "S_B"],
+            "PR_PROFILE_OPEN_FLAGS": 6, "PR_SERVICE_INSTALL_ID": "{6485D262-C2AC-11D1-AD3E-10A0C911C9C0}"}}},
         "properties": {"PR_S_MODE": {"id": 0x6606, "type": "PT_LONG", "values": {"S_ON": 1}},
                        "PR_S_BITS": {"id": 0x6607, "type": "PT_I4", "flags": {"S_A": 1, "S_B": 4}}},
     }
@@ -90,7 +91,9 @@ def test_settings_values_by_type():
     assert lines[lines.index("[S]") + 3:] == [
         "66000002=0700", "6601000B=0100", "66020014=FEFFFFFFFFFFFFFF", "6603101E=a, b",
         "66041003=01000000, 02000000", "66050102=5494A1C0297F101BA58708002B2A2517",
-        "PR_PST_PATH=c:\\x.pst", "66060003=01000000", "66070003=05000000"]
+        "PR_PST_PATH=c:\\x.pst", "66060003=01000000", "66070003=05000000",
+        "66090003=06000000",  # a well-known tag outside Microsoft's INF vocabulary: in hex
+        "PR_SERVICE_INSTALL_ID={6485D262-C2AC-11D1-AD3E-10A0C911C9C0}"]
 
 
 def test_encoding_is_windows_1252_unless_it_cannot_hold_the_text():
@@ -109,6 +112,7 @@ def test_semantic_comparison():
         ("s", "66010003", "BB010000", "bb010001", 3)]
     # a tag name and its hex form are one key
     assert same_inf("[P]\n34140102=00\nPR_DISPLAY_NAME_A=x\n", "[P]\nPR_MDB_PROVIDER=00\n3001001E=x\n")
+    assert same_inf("[P]\nPR_PROFILE_OPEN_FLAGS=06000000\n", "[P]\n66090003=06000000\n")
 
 
 def test_cli_inf_writes_crlf_cp1252_and_checks(cli, tmp_path):

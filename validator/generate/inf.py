@@ -86,6 +86,31 @@ def tag_key(tag: int) -> str:
     return f"{tag:08X}"
 
 
+#: Keys Microsoft's own MAPISVC.INF files and docs write by name (mapi-facts §1.9);
+#: every other well-known tag is written in hex, the form MAPI surely reads.
+SYMBOLIC_KEYS = frozenset((
+    "PR_DISPLAY_NAME", "PR_PROVIDER_DISPLAY", "PR_PROVIDER_DLL_NAME", "PR_RESOURCE_TYPE",
+    "PR_RESOURCE_FLAGS", "PR_SERVICE_DLL_NAME", "PR_SERVICE_ENTRY_NAME", "PR_SERVICE_SUPPORT_FILES",
+    "PR_SERVICE_DELETE_FILES", "PR_SERVICE_INSTALL_ID", "WIZARD_ENTRY_NAME", "UID", "PROVIDERS",
+    "SECTIONS"))
+
+
+def well_known_tag(name: str) -> int | None:
+    """The tag of a well-known ``PR_`` name MAPISVC.INF should carry in hex, else None.
+
+    Only mapisvc's curated core of tags is consulted, never the MAPI headers of
+    the machine: the generated INF must not depend on what is installed.
+    """
+    from ..readers.inf import canonical_key
+
+    name = name.strip()
+    if not name.upper().startswith("PR_") or canonical_key(name) in SYMBOLIC_KEYS:
+        return None
+    from ..tags import core_tags
+
+    return core_tags().tag_for(name)
+
+
 # --- generation ------------------------------------------------------------------------
 
 SERVICES, DEFAULT_SERVICES, HELP_FILE_MAPPINGS = "Services", "Default Services", "Help File Mappings"
@@ -168,7 +193,9 @@ class Encoder:
         prop = self.find_property(key)
         tag = self.property_tag(prop) if prop is not None else parse_raw_tag(key)
         if tag is None:
-            # A well-known tag name or a named property: written as given.
+            tag = well_known_tag(key)
+        if tag is None:
+            # A name Microsoft's files use, or one mapisvc does not know: as given.
             return key, self.untyped(value)
         return tag_key(tag), self.typed(value, tag & 0xFFFF, prop)
 
@@ -339,6 +366,8 @@ def _identity(key: str) -> str:
 
     key = key.strip()
     raw = parse_raw_tag(key)
+    if raw is None:
+        raw = well_known_tag(key)
     if raw is not None:
         key = tag_key(raw)
     return canonical_key(key)
