@@ -93,3 +93,17 @@ def test_new_manifest_passes_check(cli, tmp_path, kind):
 def test_new_rejects_a_name_mapisvc_inf_cannot_carry(cli):
     result = cli("new", "--store", "Bad Name]")
     assert result.code == 2 and "cannot name a service" in result.err
+
+
+GENERATED = FIXTURES / "generated"
+
+
+def test_committed_header_is_fresh_and_the_stale_one_is_ms701(cli):
+    store = FIXTURES / "valid" / "store.toml"
+    assert cli("header", store, "--check", GENERATED / "store.h").code == 0
+    stale = cli("header", store, "--check", GENERATED / "MS701-stale-store.h")
+    assert stale.code == 1
+    line = next(i for i, l in enumerate((GENERATED / "MS701-stale-store.h").read_text().splitlines(), 1)
+                if "0x6605" in l)
+    assert stale.out.splitlines()[0].startswith(f"{GENERATED / 'MS701-stale-store.h'}:{line}:1: MS701 ")
+    assert len(stale.out.splitlines()) == 1

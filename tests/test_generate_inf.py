@@ -146,3 +146,15 @@ def test_cli_inf_newline_lf(cli, tmp_path):
 def test_cli_inf_errors_are_one_line(cli, args, message):
     result = cli(*args)
     assert result.code == 2 and message in result.err and result.err.count("\n") == 1
+
+
+GENERATED = FIXTURES / "generated"
+
+
+def test_committed_fragment_is_fresh_and_the_stale_one_is_ms703(cli):
+    assert cli("inf", STORE, "--check", GENERATED / "store.inf").code == 0
+    assert cli("inf", STORE).out == (GENERATED / "store.inf").read_bytes().decode("cp1252")
+    stale = cli("inf", STORE, "--check", GENERATED / "MS703-stale-store.inf")
+    assert stale.code == 1
+    assert [line.split(": ")[1].split()[0] for line in stale.out.splitlines()] == ["MS703"]
+    assert stale.out.startswith(f"{GENERATED / 'MS703-stale-store.inf'}:25:1: MS703 ")

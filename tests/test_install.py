@@ -208,6 +208,19 @@ def test_cli_install_dry_run_backup_and_uninstall(cli, tmp_path, shared):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["MAPISVC.INF", "MAPISVC.INF.bak"]
 
 
+def test_cli_install_through_a_symlink_replaces_the_real_file(cli, tmp_path):
+    real = tmp_path / "real" / "MAPISVC.INF"
+    real.parent.mkdir()
+    real.write_bytes(b"[Services]\r\n")
+    link = tmp_path / "link.inf"
+    link.symlink_to(real)
+    assert cli("install", FIXTURES / "valid" / "store.toml", "--into", link).code == 0
+    assert link.is_symlink() and b"[CONTOSO_STORE]" in real.read_bytes()
+    assert (real.parent / "MAPISVC.INF.bak").read_bytes() == b"[Services]\r\n"
+    assert cli("uninstall", FIXTURES / "valid" / "store.toml", "--from", link, "--no-backup").code == 0
+    assert real.read_bytes() == b"[Services]\r\n"
+
+
 def test_cli_conflict_is_one_line_exit_2(cli, tmp_path):
     target = tmp_path / "m.inf"
     target.write_bytes(b"[CONTOSO_STORE]\nPR_SERVICE_DLL_NAME=old.dll\nProviders=X\n")

@@ -9,6 +9,7 @@ renamed; permissions kept) after the original is saved as ``INF.bak``;
 
 from __future__ import annotations
 
+import os
 import sys
 
 from ..cli import UsageError
@@ -27,7 +28,8 @@ def add_arguments(parser, name: str) -> None:
     parser.add_argument("--dry-run", action="store_true",
                         help="print a unified diff of the change and write nothing")
     parser.add_argument("--no-backup", action="store_true",
-                        help="do not keep the original as INF.bak")
+                        help="do not keep the original as INF.bak (by default each change"
+                        " saves the file as it was before it there)")
 
 
 def run(args) -> int:
@@ -57,14 +59,16 @@ def run(args) -> int:
     if args.dry_run:
         sys.stdout.write(installer.unified_diff(doc, changed, args.inf))
         return 0
+    # Replace the file a symbolic link points to, not the link.
+    target = os.path.realpath(args.inf)
     try:
         if args.no_backup:
             from ..atomic import write_bytes
 
-            write_bytes(args.inf, data)
+            write_bytes(target, data)
             backup = None
         else:
-            backup = installer.write_with_backup(args.inf, original, data)
+            backup = installer.write_with_backup(target, original, data)
     except OSError as err:
         raise UsageError(f"cannot write {args.inf}: {err.strerror or err}; the file is unchanged") from None
     names = ", ".join(cat.services) or ", ".join(s.name for s in inf_plan.sections) or "nothing"
