@@ -157,4 +157,4 @@ def test_committed_fragment_is_fresh_and_the_stale_one_is_ms703(cli):
     stale = cli("inf", STORE, "--check", GENERATED / "MS703-stale-store.inf")
     assert stale.code == 1
     assert [line.split(": ")[1].split()[0] for line in stale.out.splitlines()] == ["MS703"]
-    assert stale.out.startswith(f"{GENERATED / 'MS703-stale-store.inf'}:25:1: MS703 ")
+    assert stale.out.startswith(f"{GENERATED / 'MS703-stale-store.inf'}:23:1: MS703 ")
