@@ -15,8 +15,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .inf import (INT_BYTES, MV_INT_TYPES, MV_STRING_TYPES, PT_CODES, from_le_hex, le_hex,
-                  parse_raw_tag, tag_key)
+from .inf import (INT_BYTES, MV_INT_TYPES, MV_STRING_TYPES, PT_CODES, from_le_hex, parse_raw_tag,
+                  tag_key)
 
 # Manifest members in the order the schema lists them.
 SERVICE_ORDER = ("display_name", "dll", "entry", "wizard_entry", "flags", "support_files",
@@ -146,12 +146,13 @@ def from_inf(cat, properties: dict | None = None, reading: list | None = None) -
         elif line.kind == INVALID:
             notes.append(f"line {number}: not an entry, not carried over: {line.text.strip()}")
     for finding in reading or []:
-        if finding.code in ("MS002", "MS003") or (finding.code == "MS001" and "before any" in finding.message):
-            where = f"line {finding.span.line}: " if finding.span else ""
-            notes.append(f"{where}not carried over: {finding.message}")
-        if finding.code in ("MS002", "MS003") and finding.loc is not None and finding.span is None:
-            span = cat.source.span(finding.loc)
-            notes[-1] = f"line {span.line}: not carried over: {finding.message}"
+        dropped = finding.code in ("MS002", "MS003") or (
+            finding.code == "MS001" and "before any" in finding.message)
+        if not dropped:
+            continue  # other lines that are no entries are listed above
+        span = finding.span or (cat.source.span(finding.loc) if finding.loc is not None else None)
+        where = f"line {span.line}: " if span is not None else ""
+        notes.append(f"{where}not carried over: {finding.message}")
 
     def members(section, order, out: dict, skip: tuple = ()) -> None:
         for member in order:
@@ -301,4 +302,4 @@ def hex_int_keys(text: str) -> str:
     return re.sub(r"(?m)^(id = )(\d+)$", lambda m: f"{m.group(1)}0x{int(m.group(2)):04X}", text)
 
 
-__all__ = ["from_inf", "to_json", "to_toml", "load", "LoadError", "le_hex"]
+__all__ = ["from_inf", "to_json", "to_toml", "load", "LoadError"]
