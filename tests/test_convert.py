@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import tomllib
 
-from conftest import FIXTURES
+from .conftest import FIXTURES
 
 
 def test_inf_to_toml_keeps_every_entry_and_reports_comments(cli, tmp_path):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from _inf_strategies import catalogue
-from conftest import FIXTURES
+from ._inf_strategies import catalogue
+from .conftest import FIXTURES
 from validator.generate.header import generate
 from validator.generate.manifest import load
 

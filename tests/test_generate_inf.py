@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from _inf_strategies import catalogue
-from conftest import FIXTURES
+from ._inf_strategies import catalogue
+from .conftest import FIXTURES
 from validator.generate.inf import (compare, encode_inf, from_le_hex, generate, le_hex, mapi_uid,
                                     parse_raw_tag, same_inf)
 from validator.generate.manifest import load

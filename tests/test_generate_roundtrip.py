@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from _inf_strategies import canonical_manifests, catalogue, corpus_files
-from conftest import FIXTURES, SHARED
+from ._inf_strategies import canonical_manifests, catalogue, corpus_files
+from .conftest import FIXTURES, SHARED
 from validator.generate.inf import compare, encode_inf, generate, same_inf
 from validator.generate.manifest import from_inf, load, to_json, to_toml
 from validator.readers.inf import parse_document, read_inf

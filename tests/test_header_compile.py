@@ -13,7 +13,7 @@ import subprocess
 
 import pytest
 
-from conftest import FIXTURES, need
+from .conftest import FIXTURES, need
 from validator.generate.header import generate, tag_value
 from validator.generate.manifest import load
 
@@ -70,7 +70,7 @@ def test_a_wrong_tag_does_not_compile(tmp_path):
 def test_every_type_and_awkward_text_compiles(tmp_path):
     need(shutil.which(COMPILER) is not None,
          f"{COMPILER} is not installed (Debian: gcc-mingw-w64-x86-64-win32)")
-    from _inf_strategies import catalogue
+    from ._inf_strategies import catalogue
     from validator.generate.inf import PT_CODES
 
     props = {}

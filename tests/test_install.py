@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from _inf_strategies import canonical_manifests, catalogue, corpus_files, inf_texts
-from conftest import FIXTURES, ROOT
+from ._inf_strategies import canonical_manifests, catalogue, corpus_files, inf_texts
+from .conftest import FIXTURES, ROOT
 from validator import install as installer
 from validator.generate.inf import plan
 from validator.generate.manifest import load
