@@ -1,0 +1,189 @@
+"""`mapisvc entry`: what it writes, that it is deterministic, and the installer's records."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, run_cli
+from validator.engine import read
+from validator.generate import c_entry
+
+VALID = sorted((FIXTURES / "valid").glob("*.toml"))
+
+
+def catalogue(path: Path):
+    cat, findings, _ = read(path.read_bytes(), str(path), "toml")
+    assert cat is not None, findings
+    return cat
+
+
+def c_records(text: str) -> list[tuple[str, str, str]]:
+    """The MapisvcRecords table of a generated <dll>_entry.c, read back."""
+    table = text.split("MapisvcRecords[] = {", 1)[1].split("{ NULL, NULL, NULL }", 1)[0]
+    literal = r'"((?:[^"\\]|\\.)*)"'
+    out = []
+    for match in re.finditer(r"\{ " + ", ".join([literal] * 3) + r" \}", table):
+        out.append(tuple(bytes(g, "ascii").decode("unicode_escape") for g in match.groups()))
+    return out
+
+
+@pytest.mark.parametrize("manifest", VALID, ids=lambda p: p.stem)
+def test_writes_every_file_and_is_deterministic(manifest: Path, tmp_path: Path) -> None:
+    first = run_cli("entry", manifest, "-o", tmp_path / "a")
+    second = run_cli("entry", manifest, "-o", tmp_path / "b")
+    assert first.code == second.code == 0, first.err
+    names = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert names == sorted(p.name for p in (tmp_path / "b").iterdir())
+    for name in names:
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    cat = catalogue(manifest)
+    for plan in c_entry.dll_plans(cat):
+        expected = {f"{plan.base}.def"}
+        if plan.services:
+            expected |= {f"{plan.base}_{part}" for part in
+                         ("entry.c", "entry.h", "settings.c", "settings.h", "hooks.c")}
+        if plan.provider_types or plan.wizard_entries:
+            expected.add(f"{plan.base}_stubs.c")
+        assert expected <= set(names)
+
+
+@pytest.mark.parametrize("manifest", VALID, ids=lambda p: p.stem)
+def test_installer_writes_exactly_the_inf_records(manifest: Path, tmp_path: Path) -> None:
+    assert run_cli("entry", manifest, "-o", tmp_path).code == 0
+    cat = catalogue(manifest)
+    written = []
+    for plan in c_entry.dll_plans(cat):
+        if plan.services:
+            written += c_records((tmp_path / f"{plan.base}_entry.c").read_text())
+    assert written == c_entry.inf_records(cat)
+    assert written[0][0] == "Services"
+
+
+def test_inf_records_follow_the_facts() -> None:
+    records = c_entry.inf_records(catalogue(FIXTURES / "valid" / "multi.toml"))
+    as_dict = {(s, k): v for s, k, v in records}
+    assert as_dict[("Services", "CONTOSO")] == "Contoso Mail"
+    assert as_dict[("Default Services", "CONTOSO")] == "Contoso Mail"
+    assert ("Default Services", "CONTOSO_ARCHIVE") not in as_dict
+    assert as_dict[("Help File Mappings", "CONTOSO")] == "contoso.hlp"
+    # GUIDs in MAPI byte order (mapi-facts §1.9), 32 hex digits kept as written.
+    assert as_dict[("CONTOSO_MS", "PR_MDB_PROVIDER")] == "5494A1C0297F101BA58708002B2A2517"
+    assert as_dict[("CONTOSO_ARCHIVE_MS", "PR_MDB_PROVIDER")] == "4E495441F9BFB80100AA0037D96E0000"
+    # PT_LONG little-endian; constant names become their values; flag lists are OR-ed.
+    assert as_dict[("CONTOSO_MS", "66010003")] == "BB010000"  # 443
+    assert as_dict[("CONTOSO_MS", "66020003")] == "01000000"  # CONTOSO_CACHE_ON
+    assert as_dict[("CONTOSO_GLOBAL", "66030003")] == "03000000"
+    assert as_dict[("CONTOSO", "6600001F")] == "mail.contoso.com"
+    assert as_dict[("CONTOSO", "PR_RESOURCE_FLAGS")] == "SERVICE_SINGLE_COPY|SERVICE_PRIMARY_IDENTITY"
+    assert as_dict[("CONTOSO", "Providers")] == "CONTOSO_MS,CONTOSO_AB,CONTOSO_XP"
+    # The samples' order: [Services] line first, then the service section, then its providers.
+    sections = list(dict.fromkeys(s for s, _, _ in records))
+    assert sections[:5] == ["Services", "Default Services", "Help File Mappings", "CONTOSO",
+                            "CONTOSO_MS"]
+
+
+def test_def_file_exports_what_mapisvc_inf_promises(tmp_path: Path) -> None:
+    assert run_cli("entry", FIXTURES / "valid" / "multi.toml", "-o", tmp_path).code == 0
+    contoso = (tmp_path / "contoso.def").read_text()
+    assert 'LIBRARY "contoso32.dll"' in contoso
+    exports = contoso.split("EXPORTS\n", 1)[1].split()
+    assert exports == ["ServiceEntry", "WizardEntry", "MergeWithMAPISVC", "RemoveFromMAPISVC",
+                       "MSProviderInit", "ABProviderInit", "XPProviderInit"]
+    archive = (tmp_path / "conarch.def").read_text().split("EXPORTS\n", 1)[1].split()
+    assert archive == ["ArchiveServiceEntry", "MergeWithMAPISVC", "RemoveFromMAPISVC",
+                       "MSProviderInit"]
+    stubs = (tmp_path / "contoso_stubs.c").read_text()
+    assert stubs.count("/* STUB:") == 4  # three provider types and the wizard entry
+
+
+def test_provider_only_dll_gets_a_def_and_stubs(tmp_path: Path) -> None:
+    manifest = tmp_path / "split.toml"
+    text = (FIXTURES / "valid" / "transport.toml").read_text()
+    text = text.replace('type = "MAPI_TRANSPORT_PROVIDER"\ndll = "litxp.dll"',
+                        'type = "MAPI_TRANSPORT_PROVIDER"\ndll = "litxpprv.dll"')
+    manifest.write_text(text)
+    cat = catalogue(manifest)
+    files = c_entry.generate(cat, "split.toml")
+    assert "litxpprv.def" in files and "litxpprv_stubs.c" in files
+    assert "litxpprv_entry.c" not in files
+    assert files["litxpprv.def"][0].split("EXPORTS\n", 1)[1].split() == ["XPProviderInit"]
+    assert files["litxp.def"][0].split("EXPORTS\n", 1)[1].split() == [
+        "ServiceEntry", "MergeWithMAPISVC", "RemoveFromMAPISVC"]
+
+
+def test_hooks_are_the_vendors_once_written(tmp_path: Path) -> None:
+    manifest = FIXTURES / "valid" / "store.toml"
+    assert run_cli("entry", manifest, "-o", tmp_path).code == 0
+    hooks = tmp_path / "cstore_hooks.c"
+    hooks.write_text("/* my UI */\n")
+    again = run_cli("entry", manifest, "-o", tmp_path)
+    assert again.code == 0 and "kept" in again.out
+    assert hooks.read_text() == "/* my UI */\n"
+    assert run_cli("entry", manifest, "-o", tmp_path, "--force-hooks").code == 0
+    assert "VENDOR HOOK" in hooks.read_text()
+
+
+def test_entry_handles_every_context(tmp_path: Path) -> None:
+    assert run_cli("entry", FIXTURES / "valid" / "store.toml", "-o", tmp_path).code == 0
+    code = (tmp_path / "cstore_entry.c").read_text()
+    for context in ("MSG_SERVICE_INSTALL", "MSG_SERVICE_CREATE", "MSG_SERVICE_CONFIGURE",
+                    "MSG_SERVICE_DELETE", "MSG_SERVICE_UNINSTALL", "MSG_SERVICE_PROVIDER_CREATE",
+                    "MSG_SERVICE_PROVIDER_DELETE"):
+        assert f"case {context}:" in code
+    assert "return MAPI_E_UNCONFIGURED;" in code and "return MAPI_E_INVALID_PARAMETER;" in code
+    assert "HRESULT STDAPICALLTYPE ServiceEntry(HINSTANCE hInstance" in code
+    assert "ULONG_PTR ulUIParam" in code
+    assert '"MSIComponentID"' in code and '"FGetComponentPath"' in code
+
+
+def test_required_settings_and_sections(tmp_path: Path) -> None:
+    cat = catalogue(FIXTURES / "valid" / "multi.toml")
+    props = c_entry.properties(cat)
+    plan = c_entry.service_plan(cat, cat.services["CONTOSO"], props)
+    where = {info.name: plan.destinations[index].name for info, index in plan.props}
+    assert where == {"PR_CONTOSO_SERVER": "CONTOSO", "PR_CONTOSO_PORT": "CONTOSO_MS",
+                     "PR_CONTOSO_CACHE_MODE": "CONTOSO_MS", "PR_CONTOSO_SYNC_FLAGS": "CONTOSO_GLOBAL",
+                     "PR_CONTOSO_PASSWORD": "CONTOSO"}
+    required = {info.name for info, _ in plan.props if info.required}
+    assert "PR_CONTOSO_PORT" not in required  # it has a default
+    assert "PR_CONTOSO_PASSWORD" in required  # secure, never in the file: configured or UNCONFIGURED
+    extra = plan.destinations[-1]
+    assert extra.kind == "extra" and extra.uid == bytes.fromhex("13DBB0C8AA05101A9BB000AA002FC45A")
+
+
+def test_c_strings_are_ansi_and_unambiguous() -> None:
+    assert c_entry.c_string('a"b\\c') == '"a\\"b\\\\c"'
+    # A hex escape never swallows a following hex digit.
+    assert c_entry.c_string("é1") == '"\\xE9" "1"'
+    assert c_entry.c_string("café") == '"caf\\xE9"'
+    assert c_entry.c_string("??=") == '"\\x3F\\x3F="'  # no trigraphs
+
+
+def test_loaded_dll_names() -> None:
+    assert c_entry.loaded_dll_name("contoso.dll") == "contoso32.dll"
+    assert c_entry.loaded_dll_name(r"C:\Program Files\Contoso\contoso.dll") == "contoso32.dll"
+    assert c_entry.loaded_dll_name("CONTOSO.DLL") == "CONTOSO32.DLL"
+
+
+def test_manifest_with_errors_is_refused(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("manifest_version = 1\n[services.X]\nproviders = 3\n")
+    result = run_cli("entry", bad, "-o", tmp_path / "out")
+    assert result.code == 1
+    assert "fix them first" in result.err
+    assert not (tmp_path / "out").exists()
+
+
+def test_unreadable_and_conflicting_inputs_are_usage_errors(tmp_path: Path) -> None:
+    missing = run_cli("entry", tmp_path / "absent.toml", "-o", tmp_path)
+    assert missing.code == 2 and "cannot read" in missing.err and "Traceback" not in missing.err
+    twice = tmp_path / "twice.toml"
+    text = (FIXTURES / "valid" / "multi.toml").read_text()
+    twice.write_text(text.replace('dll = "conarch.dll"\nentry = "ArchiveServiceEntry"',
+                                  'dll = "contoso.dll"\nentry = "ServiceEntry"'))
+    result = run_cli("entry", twice, "-o", tmp_path / "out")
+    assert result.code == 2, result.out
+    assert "both name the entry point 'ServiceEntry'" in result.err
