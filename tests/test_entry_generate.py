@@ -52,37 +52,56 @@ def test_writes_every_file_and_is_deterministic(manifest: Path, tmp_path: Path) 
 
 @pytest.mark.parametrize("manifest", VALID, ids=lambda p: p.stem)
 def test_installer_writes_exactly_the_inf_records(manifest: Path, tmp_path: Path) -> None:
+    """Each DLL's MergeWithMAPISVC table is its services' share of `mapisvc inf`; together
+    the tables hold every entry of `mapisvc inf`, each once."""
     assert run_cli("entry", manifest, "-o", tmp_path).code == 0
     cat = catalogue(manifest)
+    records = c_entry.inf_records(cat)
     written = []
     for plan in c_entry.dll_plans(cat):
         if plan.services:
-            written += c_records((tmp_path / f"{plan.base}_entry.c").read_text())
-    assert written == c_entry.inf_records(cat)
-    assert written[0][0] == "Services"
+            table = c_records((tmp_path / f"{plan.base}_entry.c").read_text())
+            assert table == [r for s in plan.services for r in c_entry.service_records(cat, s)]
+            written += table
+    assert sorted(written) == sorted(records)
+
+
+@pytest.mark.parametrize("manifest", VALID, ids=lambda p: p.stem)
+def test_records_are_what_mapisvc_inf_prints(manifest: Path) -> None:
+    printed = run_cli("inf", manifest)
+    assert printed.code == 0, printed.err
+    blocks, section = [], None
+    for name, key, value in c_entry.inf_records(catalogue(manifest)):
+        if name != section:
+            blocks.append([f"[{name}]"])
+            section = name
+        blocks[-1].append(f"{key}={value}")
+    rebuilt = "\n\n".join("\n".join(block) for block in blocks)
+    assert rebuilt.strip() == printed.out.replace("\r\n", "\n").strip()
 
 
 def test_inf_records_follow_the_facts() -> None:
-    records = c_entry.inf_records(catalogue(FIXTURES / "valid" / "multi.toml"))
+    cat = catalogue(FIXTURES / "valid" / "multi.toml")
+    records = c_entry.inf_records(cat)
     as_dict = {(s, k): v for s, k, v in records}
     assert as_dict[("Services", "CONTOSO")] == "Contoso Mail"
     assert as_dict[("Default Services", "CONTOSO")] == "Contoso Mail"
     assert ("Default Services", "CONTOSO_ARCHIVE") not in as_dict
     assert as_dict[("Help File Mappings", "CONTOSO")] == "contoso.hlp"
-    # GUIDs in MAPI byte order (mapi-facts §1.9), 32 hex digits kept as written.
-    assert as_dict[("CONTOSO_MS", "PR_MDB_PROVIDER")] == "5494A1C0297F101BA58708002B2A2517"
-    assert as_dict[("CONTOSO_ARCHIVE_MS", "PR_MDB_PROVIDER")] == "4E495441F9BFB80100AA0037D96E0000"
+    # GUIDs in MAPI byte order (mapi-facts §1.9).
+    assert as_dict[("CONTOSO_MS", "34140102")] == "5494A1C0297F101BA58708002B2A2517"
     # PT_LONG little-endian; constant names become their values; flag lists are OR-ed.
     assert as_dict[("CONTOSO_MS", "66010003")] == "BB010000"  # 443
     assert as_dict[("CONTOSO_MS", "66020003")] == "01000000"  # CONTOSO_CACHE_ON
     assert as_dict[("CONTOSO_GLOBAL", "66030003")] == "03000000"
-    assert as_dict[("CONTOSO", "6600001F")] == "mail.contoso.com"
-    assert as_dict[("CONTOSO", "PR_RESOURCE_FLAGS")] == "SERVICE_SINGLE_COPY|SERVICE_PRIMARY_IDENTITY"
-    assert as_dict[("CONTOSO", "Providers")] == "CONTOSO_MS,CONTOSO_AB,CONTOSO_XP"
-    # The samples' order: [Services] line first, then the service section, then its providers.
-    sections = list(dict.fromkeys(s for s, _, _ in records))
-    assert sections[:5] == ["Services", "Default Services", "Help File Mappings", "CONTOSO",
-                            "CONTOSO_MS"]
+    # A service's share: its global lines first, then its section, providers, extra sections.
+    archive = c_entry.service_records(cat, cat.services["CONTOSO_ARCHIVE"])
+    assert [s for s, _, _ in archive][:2] == ["Services", "CONTOSO_ARCHIVE"]
+    assert {s for s, _, _ in archive} == {"Services", "CONTOSO_ARCHIVE", "CONTOSO_ARCHIVE_MS"}
+    contoso = c_entry.service_records(cat, cat.services["CONTOSO"])
+    assert [s for s, _, _ in contoso][:3] == ["Services", "Default Services", "Help File Mappings"]
+    assert "CONTOSO_GLOBAL" in {s for s, _, _ in contoso}
+    assert not {r for r in contoso if r[1] == "CONTOSO_ARCHIVE"}
 
 
 def test_def_file_exports_what_mapisvc_inf_promises(tmp_path: Path) -> None:

@@ -173,25 +173,6 @@ def prop_info(prop: Property) -> PropInfo | None:
                     prop.value("default"), bool(prop.value("secure")) or 0x67F0 <= prop_id <= 0x67FF)
 
 
-def resolve_value(info: PropInfo, value: Any) -> Any:
-    """A manifest setting value as MAPI stores it: constant names become numbers."""
-    if isinstance(value, list) and not info.multi and info.flags is not None:
-        total = 0
-        for item in value:
-            total |= info.flags.get(item, 0) if isinstance(item, str) else (_int(item) or 0)
-        return total
-    if isinstance(value, str) and info.base_type in INTEGER_TYPES:
-        if info.values and value in info.values:
-            return info.values[value]
-        if info.flags and value in info.flags:
-            return info.flags[value]
-    if isinstance(value, list):
-        return [resolve_value(PropInfo(info.name, info.prop_id, info.base_type, info.minimum,
-                                       info.maximum, info.values, info.flags, info.max_length),
-                              item) for item in value]
-    return value
-
-
 def _utf16_units(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
@@ -325,109 +306,37 @@ def service_plan(cat: Catalogue, service: Section, props: dict[str, PropInfo]) -
 
 # --- the records MergeWithMAPISVC writes (= what `mapisvc inf` writes) -------
 
-SERVICE_KEYS = (("display_name", "PR_DISPLAY_NAME"), ("dll", "PR_SERVICE_DLL_NAME"),
-                ("entry", "PR_SERVICE_ENTRY_NAME"), ("wizard_entry", "WIZARD_ENTRY_NAME"),
-                ("flags", "PR_RESOURCE_FLAGS"), ("providers", "Providers"),
-                ("sections", "Sections"), ("support_files", "PR_SERVICE_SUPPORT_FILES"),
-                ("delete_files", "PR_SERVICE_DELETE_FILES"), ("install_id", "PR_SERVICE_INSTALL_ID"))
-PROVIDER_KEYS = (("display_name", "PR_DISPLAY_NAME"), ("dll", "PR_PROVIDER_DLL_NAME"),
-                 ("display", "PR_PROVIDER_DISPLAY"), ("type", "PR_RESOURCE_TYPE"),
-                 ("flags", "PR_RESOURCE_FLAGS"), ("mdb_provider", "PR_MDB_PROVIDER"),
-                 ("ab_provider_id", "PR_AB_PROVIDER_ID"))
-GUID_MEMBERS = frozenset({"mdb_provider", "ab_provider_id", "uid"})
-LIST_JOIN = {"flags": "|", "providers": ",", "sections": ",", "support_files": ",",
-             "delete_files": ","}
-
 Record = tuple[str, str, str]
-
-
-def _member_text(key: str, value: Any) -> str | None:
-    if value is None:
-        return None
-    if key in GUID_MEMBERS and isinstance(value, str):
-        try:
-            return mapiuid_hex(value)
-        except ValueError:
-            return value
-    if isinstance(value, list):
-        return LIST_JOIN.get(key, ",").join(str(v) for v in value)
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    return str(value)
-
-
-def _setting_key(key: str, props: dict[str, PropInfo]) -> str:
-    info = props.get(key)
-    if info is not None:
-        return f"{info.tag:08X}"
-    if re.fullmatch(r"0[xX][0-9A-Fa-f]{8}", key):
-        return key[2:].upper()
-    return key  # a well-known tag name, written as named
-
-
-def _setting_text(key: str, value: Any, props: dict[str, PropInfo]) -> str:
-    """A setting's INF text: integers (and constant names) as little-endian hex (§1.9)."""
-    info = props.get(key)
-    ptype = info.ptype if info is not None else None
-    if info is None and re.fullmatch(r"0[xX][0-9A-Fa-f]{8}", key):
-        ptype = int(key, 16) & 0xFFFF
-    if info is not None:
-        value = resolve_value(info, value)
-    if isinstance(value, (bool, int)):
-        return le_hex(int(value))
-    if isinstance(value, list):
-        return ",".join(le_hex(int(v)) if isinstance(v, (bool, int)) else str(v) for v in value)
-    if isinstance(value, str) and ptype is not None and ptype & ~MV_FLAG == PT_CLSID:
-        try:
-            return mapiuid_hex(value)
-        except ValueError:
-            return value
-    return str(value)
-
-
-def _section_records(section: Section, keys, props: dict[str, PropInfo]) -> list[Record]:
-    out: list[Record] = []
-    for member, inf_key in keys:
-        text = _member_text(member, section.value(member))
-        if text is not None:
-            out.append((section.name, inf_key, text))
-    for setting in section.settings:
-        out.append((section.name, _setting_key(setting.key, props),
-                    _setting_text(setting.key, setting.value, props)))
-    return out
-
-
-def service_records(cat: Catalogue, service: Section, props: dict[str, PropInfo] | None = None
-                    ) -> list[Record]:
-    """One service's records, in the installer samples' order (mapi-facts §1.11)."""
-    props = properties(cat) if props is None else props
-    name = service.name
-    display = service.value("display_name")
-    display = display if isinstance(display, str) else name
-    out: list[Record] = [("Services", name, display)]
-    if service.value("default") is True:
-        out.append(("Default Services", name, display))
-    help_file = service.value("help_file")
-    if isinstance(help_file, str):
-        out.append(("Help File Mappings", name, help_file))
-    out += _section_records(service, SERVICE_KEYS, props)
-    for provider_name in _listed(service, "providers"):
-        provider = cat.find_provider(provider_name)
-        if provider is not None:
-            out += _section_records(provider, PROVIDER_KEYS, props)
-    for section_name in _listed(service, "sections"):
-        extra = cat.find_section(section_name)
-        if extra is not None:
-            out += _section_records(extra, (("uid", "UID"),), props)
-    return out
+GLOBAL_SECTIONS = ("Services", "Default Services", "Help File Mappings")
 
 
 def inf_records(cat: Catalogue) -> list[Record]:
-    """Every (section, key, value) record the manifest puts into MAPISVC.INF, in order."""
-    props = properties(cat)
-    out: list[Record] = []
-    for service in cat.services.values():
-        out += service_records(cat, service, props)
+    """Every (section, key, value) that ``mapisvc inf`` writes, in its order.
+
+    One source: this flattens :func:`validator.generate.inf.plan`, the INF
+    generator's own plan, so the C installer cannot drift from the INF text.
+    """
+    from .inf import plan
+
+    return [(section.name, key, value) for section in plan(cat).all_sections()
+            for key, value in section.entries]
+
+
+def service_records(cat: Catalogue, service: Section, records: list[Record] | None = None
+                    ) -> list[Record]:
+    """A service's share of :func:`inf_records`: its global lines, its section, its providers'
+    and extra sections (mapi-facts §1.11)."""
+    records = inf_records(cat) if records is None else records
+    own = {service.name.casefold()}
+    own |= {n.casefold() for n in _listed(service, "providers") + _listed(service, "sections")}
+    name = service.name.casefold()
+    out = []
+    for section, key, value in records:
+        if section in GLOBAL_SECTIONS:
+            if key.casefold() == name:
+                out.append((section, key, value))
+        elif section and section.casefold() in own:
+            out.append((section, key, value))
     return out
 
 
@@ -1242,7 +1151,7 @@ void CALLBACK RemoveFromMAPISVC(HWND hwnd, HINSTANCE hInstance, LPSTR lpszCmdLin
 
 
 def entry_c(cat: Catalogue, plan: DllPlan, services: list[ServicePlan], source: str) -> str:
-    props = properties(cat)
+    records = inf_records(cat)
     out = [_header(source, f"{plan.base}_entry.c: the service entry point(s) and the MAPISVC.INF"
                    f" installer of {plan.dll} (built as {plan.loaded_name})."),
            "#define WIN32_LEAN_AND_MEAN",
@@ -1286,7 +1195,7 @@ def entry_c(cat: Catalogue, plan: DllPlan, services: list[ServicePlan], source: 
             "} MAPISVC_RECORD;", "",
             "static const MAPISVC_RECORD MapisvcRecords[] = {"]
     for service in plan.services:
-        for section, key, value in service_records(cat, service, props):
+        for section, key, value in service_records(cat, service, records):
             out.append(f"    {{ {c_string(section)}, {c_string(key)}, {c_string(value)} }},")
     out += ["    { NULL, NULL, NULL }", "};", INSTALLER_COMMON]
     return "\n".join(out)
