@@ -8,6 +8,7 @@ left out of it (exactly MS610 or MS611).
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -43,12 +44,13 @@ class Built:
         assert code.code == 0, code.err
         self.plans = c_entry.dll_plans(self.cat)
         self.objects: dict[str, list[Path]] = {}
+        self.compiles: list[list] = []
         for plan in self.plans:
-            sources = sorted(self.dir.glob(f"{plan.base}_*.c"))
             objects = []
-            for source in sources:
+            for source in sorted(self.dir.glob(f"{plan.base}_*.c")):
                 obj = source.with_suffix(".o")
-                self.run([compiler, "-c", "-O1", "-Wall", "-Wextra", "-Werror", "-o", obj, source])
+                self.compiles.append([compiler, "-c", "-O1", "-Wall", "-Wextra", "-Werror",
+                                      "-o", obj, source])
                 objects.append(obj)
             self.objects[plan.base] = objects
 
@@ -71,8 +73,15 @@ class Built:
 
 @pytest.fixture(scope="module")
 def built(cross: str, tmp_path_factory) -> dict[str, Built]:
+    from concurrent.futures import ThreadPoolExecutor
+
     root = tmp_path_factory.mktemp("dlls")
-    return {name: Built(name, root, cross) for name in FIXTURE_NAMES}
+    fixtures = {name: Built(name, root, cross) for name in FIXTURE_NAMES}
+    jobs = [(fixture, argv) for fixture in fixtures.values() for argv in fixture.compiles]
+    # The compiles are independent: use every core (the suite's budget is 2 cores).
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        list(pool.map(lambda job: job[0].run(job[1]), jobs))
+    return fixtures
 
 
 def codes(results) -> list[str]:
