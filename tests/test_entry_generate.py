@@ -206,3 +206,13 @@ def test_unreadable_and_conflicting_inputs_are_usage_errors(tmp_path: Path) -> N
     result = run_cli("entry", twice, "-o", tmp_path / "out")
     assert result.code == 2, result.out
     assert "both name the entry point 'ServiceEntry'" in result.err
+
+
+def test_a_manifest_without_dlls_generates_nothing(tmp_path: Path) -> None:
+    only_props = tmp_path / "props.toml"
+    only_props.write_text('manifest_version = 1\n\n[properties.PR_X_A]\nid = 0x6600\n'
+                          'type = "PT_LONG"\ndescription = "A."\n')
+    result = run_cli("entry", only_props, "-o", tmp_path / "out")
+    assert result.code == 0, result.out
+    assert "nothing to generate" in result.err
+    assert not (tmp_path / "out").exists()

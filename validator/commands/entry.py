@@ -36,6 +36,9 @@ def run(args) -> int:
         files = generate(result.catalogue, Path(args.manifest).name)
     except EntryError as err:
         raise UsageError(str(err)) from None
+    if not files:
+        print(f"mapisvc entry: {args.manifest} names no DLL: nothing to generate", file=sys.stderr)
+        return 0
     out_dir = Path(args.output)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)

@@ -952,7 +952,8 @@ static HRESULT MapisvcConfigure(const MAPISVC_SERVICE *lpService, HINSTANCE hIns
         if (!MapisvcHookCheckValue(lpService, MapisvcFindProp(lpService, lpProps[i].ulPropTag),
                                    &lpProps[i]))
             hrValues = MAPI_E_INVALID_PARAMETER;
-    if (hrValues == S_OK) {
+    /* MSG_SERVICE_UI_READ_ONLY: the caller may look, not change. */
+    if (hrValues == S_OK && !(ulFlags & MSG_SERVICE_UI_READ_ONLY)) {
         hr = MapisvcStore(lpService, cValues, lpProps, lpAdmin);
         if (FAILED(hr))
             return hr;
