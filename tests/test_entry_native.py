@@ -282,6 +282,9 @@ def test_generated_checks_agree_with_python(tmp_path: Path, host_cc: str) -> Non
     for manifest in _manifests(tmp_path):
         cat = _catalogue(manifest)
         props = c_entry.properties(cat)
+        tabled = {info.name for service in cat.services.values()
+                  for info, _ in c_entry.service_plan(cat, service, props).props}
+        assert tabled == set(props), f"{manifest.name}: properties missing from every table"
         for plan in c_entry.dll_plans(cat):
             if not plan.services:
                 continue
