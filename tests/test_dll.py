@@ -15,7 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, need, run_cli
+try:  # tests/ is a package on some branches, a plain folder on others
+    from .conftest import FIXTURES, need, run_cli
+except ImportError:
+    from conftest import FIXTURES, need, run_cli
 from validator import engine
 from validator.dll import DllReadError, check_dlls, read_exports
 from validator.generate import c_entry
@@ -217,3 +220,15 @@ def test_explain(code: str) -> None:
         assert heading in shown.out
     assert "mapi-facts §" in shown.out
     assert "DLL" in run_cli("rules").out
+
+
+def test_unreadable_dll_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    from validator.files import Problem
+
+    text = tmp_path / "notes32.dll"
+    text.write_text("not a PE file")
+    problems: list = []
+    assert check_dlls([], [str(text), str(tmp_path / "absent32.dll")], None, problems) == []
+    assert [type(p) for p in problems] == [Problem, Problem]
+    assert problems[0].message.startswith("not a Windows DLL")
+    assert "cannot read" in problems[1].message

@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, run_cli
+try:  # tests/ is a package on some branches, a plain folder on others
+    from .conftest import FIXTURES, run_cli
+except ImportError:
+    from conftest import FIXTURES, run_cli
 from validator.engine import read
 from validator.generate import c_entry
 

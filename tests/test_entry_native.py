@@ -20,7 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, need
+try:  # tests/ is a package on some branches, a plain folder on others
+    from .conftest import FIXTURES, need
+except ImportError:
+    from conftest import FIXTURES, need
 from validator.engine import read
 from validator.generate import c_entry
 from validator.generate.c_entry import MV_FLAG, PT_I2, PT_I8, PT_LONG, PT_STRING8, PT_UNICODE

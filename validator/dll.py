@@ -95,6 +95,12 @@ def read_exports(path: str) -> frozenset[str]:
     return frozenset(names)
 
 
+def _reason(err: DllReadError, path: str) -> str:
+    """The error's text without the path the problem line already starts with."""
+    text = err.strerror if err.strerror else str(err)
+    return text[len(path) + 2:] if text.startswith(path + ": ") else text
+
+
 def _dll_values(cats: list[Catalogue]) -> dict[str, str]:
     """casefolded `dll` value → the value as written, over every catalogue of the run."""
     values: dict[str, str] = {}
@@ -142,12 +148,15 @@ def _diagnostic(image: DllImage, finding: Finding, cat: Catalogue | None, severi
                       finding.message, pointer, finding.help, related)
 
 
-def check_dlls(results: list[FileResult], dll_paths: list[str], context=None) -> list[FileResult]:
+def check_dlls(results: list[FileResult], dll_paths: list[str], context=None,
+               problems: list | None = None) -> list[FileResult]:
     """One FileResult per DLL, with MS610–MS612 against the run's manifests and INF files.
 
     ``results`` are the FileResults of the same run (their catalogues say what
-    each DLL must export).  Raises :class:`DllReadError` (an OSError) for a
-    file that is not a readable DLL.
+    each DLL must export).  A file that is not a readable DLL goes into
+    ``problems`` (as :class:`validator.files.Problem`, like any unreadable
+    path: exit 2) when that list is given; otherwise :class:`DllReadError`
+    (an OSError) is raised.
     """
     from . import rules
 
@@ -156,7 +165,15 @@ def check_dlls(results: list[FileResult], dll_paths: list[str], context=None) ->
     values = _dll_values(cats)
     out: list[FileResult] = []
     for path in dll_paths:
-        image = DllImage(str(path), read_exports(str(path)))
+        try:
+            image = DllImage(str(path), read_exports(str(path)))
+        except DllReadError as err:
+            if problems is None:
+                raise
+            from .files import Problem
+
+            problems.append(Problem(str(path), _reason(err, str(path))))
+            continue
         match(image, values)
         diagnostics: list[Diagnostic] = []
         if not image.targets:
