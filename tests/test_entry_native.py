@@ -2,7 +2,7 @@
 
 ``<dll>_settings.c`` needs only ``SPropValue``, the PT_ codes and a few integer
 types, so it is compiled here for the host with plain ``gcc`` against a small
-shim (below) standing in for ``windows.h``/``mapidefs.h``/``mapicode.h``: the
+shim (tests/native_shim/) standing in for ``windows.h``/``mapidefs.h``: the
 cross-compiled DLL cannot run here (no Windows, no wine).  The same file is
 compiled with the real mingw-w64 MAPI headers by tests/test_dll.py, so the
 shim's field names are checked against MAPI's.  For every property of every
@@ -28,43 +28,7 @@ from validator.engine import read
 from validator.generate import c_entry
 from validator.generate.c_entry import MV_FLAG, PT_I2, PT_I8, PT_LONG, PT_STRING8, PT_UNICODE
 
-SHIM_WINDOWS = """\
-#include <stdint.h>
-typedef uint32_t ULONG; typedef int32_t LONG; typedef int64_t LONGLONG; typedef uint64_t ULONGLONG;
-typedef uint8_t BYTE; typedef uint16_t USHORT; typedef uint16_t WCHAR; typedef int BOOL;
-typedef int32_t HRESULT; typedef char *LPSTR; typedef WCHAR *LPWSTR;
-typedef union { struct { uint32_t LowPart; int32_t HighPart; } u; LONGLONG QuadPart; } LARGE_INTEGER;
-#define TRUE 1
-#define FALSE 0
-#ifndef NULL
-#define NULL ((void *) 0)
-#endif
-"""
-SHIM_MAPIDEFS = """\
-#define PT_I2 2
-#define PT_LONG 3
-#define PT_BOOLEAN 11
-#define PT_I8 20
-#define PT_STRING8 30
-#define PT_UNICODE 31
-#define PT_BINARY 258
-#define MV_FLAG 0x1000
-#define PROP_TYPE(t) ((ULONG) (t) & 0xFFFF)
-#define PROP_ID(t) (((ULONG) (t)) >> 16)
-typedef struct { ULONG cValues; short *lpi; } SShortArray;
-typedef struct { ULONG cValues; LONG *lpl; } SLongArray;
-typedef struct { ULONG cValues; LARGE_INTEGER *lpli; } SLargeIntegerArray;
-typedef struct { ULONG cValues; LPSTR *lppszA; } SLPSTRArray;
-typedef struct { ULONG cValues; LPWSTR *lppszW; } SWStringArray;
-union _PV { short i; LONG l; unsigned short b; double dbl; LPSTR lpszA; LPWSTR lpszW;
-            LARGE_INTEGER li; SShortArray MVi; SLongArray MVl; SLargeIntegerArray MVli;
-            SLPSTRArray MVszA; SWStringArray MVszW; };
-typedef struct _SPropValue { ULONG ulPropTag; ULONG dwAlignPad; union _PV Value; } SPropValue;
-"""
-SHIM_MAPICODE = """\
-#define S_OK ((HRESULT) 0)
-#define MAPI_E_INVALID_PARAMETER ((HRESULT) 0x80070057)
-"""
+SHIM = Path(__file__).resolve().parent / "native_shim"  # stand-ins for windows.h, mapidefs.h, …
 
 # Every kind of constraint the manifest has, on every integer width and both string widths.
 RICH = """\
@@ -275,11 +239,6 @@ def host_cc() -> str:
 
 
 def test_generated_checks_agree_with_python(tmp_path: Path, host_cc: str) -> None:
-    shim = tmp_path / "shim"
-    shim.mkdir()
-    (shim / "windows.h").write_text(SHIM_WINDOWS)
-    (shim / "mapidefs.h").write_text(SHIM_MAPIDEFS)
-    (shim / "mapicode.h").write_text(SHIM_MAPICODE)
     compared = 0
     kinds_seen: set[int] = set()
     for manifest in _manifests(tmp_path):
@@ -314,7 +273,7 @@ def test_generated_checks_agree_with_python(tmp_path: Path, host_cc: str) -> Non
                 binary = out / f"run_{service.name}"
                 build = subprocess.run(
                     [host_cc, "-std=c99", "-Wall", "-Wextra", "-Werror", "-Wno-unused-function",
-                     "-I", str(shim), "-I", str(out), "-o", str(binary), str(harness),
+                     "-I", str(SHIM), "-I", str(out), "-o", str(binary), str(harness),
                      str(out / f"{plan.base}_settings.c")], capture_output=True, text=True)
                 assert build.returncode == 0, build.stderr
                 ran = subprocess.run([str(binary)], capture_output=True, text=True, timeout=30)
