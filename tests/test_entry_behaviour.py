@@ -209,3 +209,54 @@ def test_remove_takes_back_exactly_what_merge_wrote(binaries) -> None:
     # Sections left empty go; [CONTOSO] keeps the vendor's own line, [Services] others' lines.
     assert "delete section [CONTOSO_MS]" in deleted and "delete section [CONTOSO_GLOBAL]" in deleted
     assert "delete section [CONTOSO]" not in deleted and "delete section [Services]" not in deleted
+
+
+def test_any_manifest_gives_c_that_compiles(tmp_path_factory) -> None:
+    """Arbitrary manifests (names with blanks, Windows-1252 text, raw settings, several DLLs):
+    the generated C compiles (host gcc, shim headers), and the installers together write
+    every record of the DLL-owning services, each once — or generation refuses clearly."""
+    import itertools
+
+    from hypothesis import HealthCheck, given, settings
+
+    try:
+        from ._inf_strategies import canonical_manifests, catalogue
+        from .test_entry_generate import c_records
+    except ImportError:
+        from _inf_strategies import canonical_manifests, catalogue
+        from test_entry_generate import c_records
+
+    compiler = shutil.which("gcc") or shutil.which("cc")
+    need(compiler is not None, "no host C compiler (gcc)")
+    counter = itertools.count()
+
+    @settings(max_examples=12, deadline=None, derandomize=True,
+              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @given(canonical_manifests())
+    def check(manifest: dict) -> None:
+        cat = catalogue(manifest)
+        try:
+            files = c_entry.generate(cat, "generated.toml")
+        except c_entry.EntryError as err:
+            assert "rename" in str(err) or "give each its own" in str(err) or "share" in str(err)
+            return
+        out = tmp_path_factory.mktemp(f"any{next(counter)}")
+        for name, (text, _) in files.items():
+            (out / name).write_text(text, encoding="utf-8")
+        written = []
+        for plan in c_entry.dll_plans(cat):
+            if not plan.services:
+                continue
+            sources = [out / f"{plan.base}_{part}.c" for part in ("entry", "settings", "hooks")]
+            done = subprocess.run([compiler, "-std=c99", "-fsyntax-only", "-Wall", "-Wextra",
+                                   "-Werror", "-I", str(HERE / "native_shim"), "-I", str(out),
+                                   *map(str, sources)], capture_output=True, text=True)
+            assert done.returncode == 0, done.stderr
+            table = c_records((out / f"{plan.base}_entry.c").read_text(encoding="utf-8"))
+            assert table == [r for s in plan.services for r in c_entry.service_records(cat, s)]
+            written += table
+        owning = [s for s in cat.services.values() if isinstance(s.value("dll"), str)]
+        expected = [r for s in owning for r in c_entry.service_records(cat, s)]
+        assert sorted(written) == sorted(expected)
+
+    check()

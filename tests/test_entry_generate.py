@@ -23,14 +23,33 @@ def catalogue(path: Path):
     return cat
 
 
+_LITERAL = r'"(?:[^"\\]|\\.)*"'
+_STRING = rf"{_LITERAL}(?:\s+{_LITERAL})*"  # adjacent literals concatenate
+
+
+def _c_text(source: str) -> str:
+    """A C string (adjacent literals, \\xNN escapes of Windows-1252 bytes) as text."""
+    data = bytearray()
+    for literal in re.findall(_LITERAL, source):
+        body, i = literal[1:-1], 0
+        while i < len(body):
+            if body[i] == "\\" and body[i + 1] == "x":
+                data.append(int(body[i + 2:i + 4], 16))
+                i += 4
+            elif body[i] == "\\":
+                data += body[i + 1].encode("ascii")
+                i += 2
+            else:
+                data += body[i].encode("ascii")
+                i += 1
+    return data.decode("cp1252")
+
+
 def c_records(text: str) -> list[tuple[str, str, str]]:
     """The MapisvcRecords table of a generated <dll>_entry.c, read back."""
     table = text.split("MapisvcRecords[] = {", 1)[1].split("{ NULL, NULL, NULL }", 1)[0]
-    literal = r'"((?:[^"\\]|\\.)*)"'
-    out = []
-    for match in re.finditer(r"\{ " + ", ".join([literal] * 3) + r" \}", table):
-        out.append(tuple(bytes(g, "ascii").decode("unicode_escape") for g in match.groups()))
-    return out
+    row = re.compile(rf"\{{ ({_STRING}), ({_STRING}), ({_STRING}) \}},")
+    return [tuple(_c_text(g) for g in match.groups()) for match in row.finditer(table)]
 
 
 @pytest.mark.parametrize("manifest", VALID, ids=lambda p: p.stem)

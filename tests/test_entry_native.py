@@ -268,8 +268,8 @@ def test_generated_checks_agree_with_python(tmp_path: Path, host_cc: str) -> Non
                 for name in (f"{plan.base}_settings.h", f"{plan.base}_settings.c"):
                     (out / name).write_text(files[name][0], encoding="utf-8")
                 harness = out / f"run_{service.name}.c"
-                harness.write_text(_harness(f"{plan.base}_settings.h", c_entry.c_ident(service.name),
-                                            rows))
+                ident = c_entry.unique_idents([s.name for s in plan.services])[service.name]
+                harness.write_text(_harness(f"{plan.base}_settings.h", ident, rows))
                 binary = out / f"run_{service.name}"
                 build = subprocess.run(
                     [host_cc, "-std=c99", "-Wall", "-Wextra", "-Werror", "-Wno-unused-function",

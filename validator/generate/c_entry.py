@@ -110,6 +110,7 @@ class PropInfo:
     pattern: str | None = None
     default: Any = None
     secure: bool = False
+    ident: str = ""  # a C identifier for the generated tables
 
     @property
     def tag(self) -> int:
@@ -151,6 +152,8 @@ def properties(cat: Catalogue) -> dict[str, PropInfo]:
         info = prop_info(prop)
         if info is not None:
             out[name] = info
+    for name, ident in unique_idents(list(out)).items():
+        out[name].ident = ident
     return out
 
 
@@ -247,6 +250,7 @@ class ServicePlan:
     name: str
     entry: str | None
     destinations: list[Destination] = field(default_factory=list)
+    ident: str = ""  # a C identifier, distinct within the DLL
     props: list[tuple[PropInfo, int]] = field(default_factory=list)  # (property, destination index)
 
 
@@ -343,7 +347,10 @@ def service_records(cat: Catalogue, service: Section, records: list[Record] | No
 # --- C text helpers ------------------------------------------------------------
 
 def c_string(text: str, encoding: str = "cp1252") -> str:
-    """A C string literal of ``text`` in ``encoding`` (MAPISVC.INF is read as ANSI, §1.2)."""
+    """A C string literal of ``text`` in ``encoding`` (MAPISVC.INF is read as ANSI, §1.2).
+
+    Text Windows-1252 cannot hold becomes ``?``, as MAPI would read it (MS609 warns).
+    """
     data = text.encode(encoding, "replace")
     out, hex_before = [], False
     for byte in data:
@@ -371,6 +378,20 @@ def c_wstring(text: str) -> str:
 def c_ident(text: str) -> str:
     ident = re.sub(r"\W", "_", text, flags=re.ASCII)
     return ident if not ident[:1].isdigit() else "_" + ident
+
+
+def unique_idents(names: list[str]) -> dict[str, str]:
+    """C identifiers for names, distinct even where two names differ only in punctuation."""
+    out: dict[str, str] = {}
+    taken: set[str] = set()
+    for name in names:
+        ident = base = c_ident(name)
+        number = 2
+        while ident.casefold() in taken:
+            ident, number = f"{base}_{number}", number + 1
+        taken.add(ident.casefold())
+        out[name] = ident
+    return out
 
 
 def _c_int64(value: int) -> str:
@@ -451,6 +472,11 @@ def dll_plans(cat: Catalogue) -> list[DllPlan]:
                     raise EntryError(f"services '{seen[entry]}' and '{service.name}' both name the"
                                      f" entry point '{entry}' in {plan.dll}: give each its own")
                 seen[entry] = service.name
+        for service in plan.services:
+            for key in ("entry", "wizard_entry"):
+                name = service.value(key)
+                if isinstance(name, str):
+                    _check_export_name(name, key, service.name, plan, seen)
     bases: dict[str, str] = {}
     for plan in plans.values():
         if plan.base in bases:
@@ -458,6 +484,24 @@ def dll_plans(cat: Catalogue) -> list[DllPlan]:
                              f" file names {plan.base}_*.c")
         bases[plan.base] = plan.dll
     return list(plans.values())
+
+
+C_KEYWORDS = frozenset("""auto break case char const continue default do double else enum extern
+    float for goto if inline int long register restrict return short signed sizeof static struct
+    switch typedef union unsigned void volatile while _Bool _Complex _Imaginary main""".split())
+
+
+def _check_export_name(name: str, key: str, service: str, plan: DllPlan, entries: dict) -> None:
+    """An entry-point name the generated C can define without a clash."""
+    if not re.fullmatch(r"[A-Za-z_]\w*", name, flags=re.ASCII) or name in C_KEYWORDS:
+        problem = "is not a C function name (MS604)"
+    elif name.startswith("Mapisvc") or name in INSTALLER_EXPORTS or name in INIT_FUNCTIONS.values():
+        problem = "clashes with a function mapisvc generates"
+    elif key == "wizard_entry" and name in entries:
+        problem = f"is also the entry point of service '{entries[name]}'"
+    else:
+        return
+    raise EntryError(f"{key} '{name}' of service '{service}' {problem}; rename it")
 
 
 def _header(source: str, what: str, style: str = "c") -> str:
@@ -486,7 +530,7 @@ def _prop_row(info: PropInfo, section: int) -> str:
         checks.append("MAPISVC_SECURE")
     if info.pattern is not None:
         checks.append("MAPISVC_PATTERN")
-    enum = f"Enum_{c_ident(info.name)}" if info.values else "NULL"
+    enum = f"Enum_{info.ident}" if info.values else "NULL"
     return ("    { " + ", ".join([
         c_string(info.name), f"0x{info.tag:08X}", " | ".join(checks) or "0",
         _c_int64(info.minimum or 0), _c_int64(info.maximum or 0),
@@ -545,7 +589,7 @@ def settings_h(plan: DllPlan, plans: list[ServicePlan], source: str) -> str:
            "    const MAPISVC_PROP *lpProps;",
            "} MAPISVC_SERVICE;", ""]
     for service in plans:
-        out.append(f"extern const MAPISVC_SERVICE MapisvcService_{c_ident(service.name)};")
+        out.append(f"extern const MAPISVC_SERVICE MapisvcService_{service.ident};")
     out += ["",
             "const MAPISVC_PROP *MapisvcFindProp(const MAPISVC_SERVICE *lpService, ULONG ulPropTag);",
             "BOOL MapisvcCheckValue(const MAPISVC_PROP *lpProp, const SPropValue *lpValue);",
@@ -709,11 +753,11 @@ def settings_c(plan: DllPlan, plans: list[ServicePlan], source: str) -> str:
             if info.values and info.name not in enums_done:
                 enums_done.add(info.name)
                 values = ", ".join(_c_int64(v) for v in info.values.values())
-                out.append(f"static const LONGLONG Enum_{c_ident(info.name)}[] = {{ {values} }};")
+                out.append(f"static const LONGLONG Enum_{info.ident}[] = {{ {values} }};")
     if enums_done:
         out.append("")
     for service in plans:
-        ident = c_ident(service.name)
+        ident = service.ident
         for index, dest in enumerate(service.destinations):
             if dest.uid is not None:
                 data = ", ".join(f"0x{b:02X}" for b in dest.uid)
@@ -1183,7 +1227,7 @@ def entry_c(cat: Catalogue, plan: DllPlan, services: list[ServicePlan], source: 
                 "    LPPROVIDERADMIN lpProviderAdmin, LPMAPIERROR *lppMapiError)",
                 "{",
                 "    (void) lpMalloc;",
-                f"    return MapisvcServiceEntry(&MapisvcService_{c_ident(service.name)}, hInstance,"
+                f"    return MapisvcServiceEntry(&MapisvcService_{service.ident}, hInstance,"
                 " lpMAPISup, ulUIParam,",
                 "                               ulFlags, ulContext, cValues, lpProps,"
                 " lpProviderAdmin, lppMapiError);",
@@ -1338,6 +1382,8 @@ def generate(cat: Catalogue, source: str) -> dict[str, tuple[str, bool]]:
     files: dict[str, tuple[str, bool]] = {}
     for plan in dll_plans(cat):
         services = [service_plan(cat, s, props) for s in plan.services]
+        for service, ident in zip(services, unique_idents([s.name for s in services]).values()):
+            service.ident = ident
         if plan.services:
             files[f"{plan.base}_settings.h"] = (settings_h(plan, services, source), True)
             files[f"{plan.base}_settings.c"] = (settings_c(plan, services, source), True)
