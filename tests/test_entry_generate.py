@@ -238,3 +238,12 @@ def test_a_manifest_without_dlls_generates_nothing(tmp_path: Path) -> None:
     assert result.code == 0, result.out
     assert "nothing to generate" in result.err
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("name", ["int", "free", "MapisvcStore", "MergeWithMAPISVC", "XPProviderInit"])
+def test_entry_names_the_c_cannot_define_are_refused(name: str, tmp_path: Path) -> None:
+    manifest = tmp_path / "clash.toml"
+    text = (FIXTURES / "valid" / "transport.toml").read_text()
+    manifest.write_text(text.replace('entry = "ServiceEntry"', f'entry = "{name}"'))
+    with pytest.raises(c_entry.EntryError, match="rename it"):
+        c_entry.generate(catalogue(manifest), "clash.toml")

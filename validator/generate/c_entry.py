@@ -491,11 +491,19 @@ C_KEYWORDS = frozenset("""auto break case char const continue default do double 
     switch typedef union unsigned void volatile while _Bool _Complex _Imaginary main""".split())
 
 
+# Library and Windows functions the generated code calls: an entry point cannot take their names.
+CALLED_FUNCTIONS = frozenset("""malloc free memcpy strcat strcpy strlen strrchr lstrcmpiA
+    HrQueryAllRows FreeProws MAPIFreeBuffer RegOpenKeyExA RegQueryValueExA RegCloseKey
+    GetSystemDirectoryA LoadLibraryA GetProcAddress FreeLibrary WritePrivateProfileStringA
+    GetPrivateProfileSectionA GetLastError""".split())
+
+
 def _check_export_name(name: str, key: str, service: str, plan: DllPlan, entries: dict) -> None:
     """An entry-point name the generated C can define without a clash."""
     if not re.fullmatch(r"[A-Za-z_]\w*", name, flags=re.ASCII) or name in C_KEYWORDS:
         problem = "is not a C function name (MS604)"
-    elif name.startswith("Mapisvc") or name in INSTALLER_EXPORTS or name in INIT_FUNCTIONS.values():
+    elif (name.startswith("Mapisvc") or name in INSTALLER_EXPORTS or name in CALLED_FUNCTIONS
+          or name in INIT_FUNCTIONS.values()):
         problem = "clashes with a function mapisvc generates"
     elif key == "wizard_entry" and name in entries:
         problem = f"is also the entry point of service '{entries[name]}'"
