@@ -188,9 +188,17 @@ def test_required_settings_and_sections(tmp_path: Path) -> None:
     assert where == {"PR_CONTOSO_SERVER": "CONTOSO", "PR_CONTOSO_PORT": "CONTOSO_MS",
                      "PR_CONTOSO_CACHE_MODE": "CONTOSO_MS", "PR_CONTOSO_SYNC_FLAGS": "CONTOSO_GLOBAL",
                      "PR_CONTOSO_PASSWORD": "CONTOSO"}
-    required = {info.name for info, _ in plan.props if info.required}
-    assert "PR_CONTOSO_PORT" not in required  # it has a default
-    assert "PR_CONTOSO_PASSWORD" in required  # secure, never in the file: configured or UNCONFIGURED
+    assert plan.required == {"PR_CONTOSO_SERVER", "PR_CONTOSO_CACHE_MODE", "PR_CONTOSO_SYNC_FLAGS"}
+    # PR_CONTOSO_PORT has a default; PR_CONTOSO_PASSWORD is named by no section, so with two
+    # services it cannot be told whose it is: known to both, required by neither.
+    archive = c_entry.service_plan(cat, cat.services["CONTOSO_ARCHIVE"], props)
+    assert [info.name for info, _ in archive.props] == ["PR_CONTOSO_PASSWORD"]
+    assert archive.required == set()
+    # With one service it is that service's: configured, or MAPI_E_UNCONFIGURED.
+    store = catalogue(FIXTURES / "valid" / "store.toml")
+    single = c_entry.service_plan(store, store.services["CONTOSO_STORE"], c_entry.properties(store))
+    assert "PR_CSTORE_PASSWORD" in single.required
+    assert "PR_CSTORE_PORT" not in single.required
     extra = plan.destinations[-1]
     assert extra.kind == "extra" and extra.uid == bytes.fromhex("13DBB0C8AA05101A9BB000AA002FC45A")
 

@@ -125,9 +125,8 @@ class PropInfo:
         return bool(self.ptype & MV_FLAG)
 
     @property
-    def required(self) -> bool:
-        """Required: a property declared without a ``default`` must end up configured."""
-        return self.default is None
+    def has_default(self) -> bool:
+        return self.default is not None
 
     @property
     def flag_mask(self) -> int:
@@ -251,6 +250,7 @@ class ServicePlan:
     entry: str | None
     destinations: list[Destination] = field(default_factory=list)
     ident: str = ""  # a C identifier, distinct within the DLL
+    required: set[str] = field(default_factory=set)  # names that must end up configured
     props: list[tuple[PropInfo, int]] = field(default_factory=list)  # (property, destination index)
 
 
@@ -262,10 +262,13 @@ def _listed(section: Section, key: str) -> list[str]:
 
 
 def service_plan(cat: Catalogue, service: Section, props: dict[str, PropInfo]) -> ServicePlan:
-    """Where each property of a service lives: the section whose settings name it, else the service's.
+    """Where each property of a service lives, and which ones it requires.
 
-    Properties no section names (a password set only at configuration time)
-    belong to every service, in the service's own profile section.
+    A property lives in the section whose settings name it; one that no section
+    names (a password set only at configuration time) is known to every service
+    and lives in the service's own profile section.  Required: declared without
+    a ``default`` — except, in a manifest of several services, a property no
+    section names, which cannot be told to belong to one of them.
     """
     entry = service.value("entry")
     plan = ServicePlan(service.name, entry if isinstance(entry, str) else None)
@@ -300,11 +303,16 @@ def service_plan(cat: Catalogue, service: Section, props: dict[str, PropInfo]) -
         for setting in section.settings:
             if setting.key in props and setting.key not in placed:
                 placed[setting.key] = index
+    single = len(cat.services) == 1
     for name, info in props.items():
         if name in placed:
             plan.props.append((info, placed[name]))
         elif name not in used_anywhere:
             plan.props.append((info, 0))
+        else:
+            continue
+        if not info.has_default and (name in placed or single):
+            plan.required.add(name)
     return plan
 
 
@@ -520,7 +528,7 @@ def _header(source: str, what: str, style: str = "c") -> str:
     return "/* " + "\n * ".join(lines) + "\n */\n"
 
 
-def _prop_row(info: PropInfo, section: int) -> str:
+def _prop_row(info: PropInfo, section: int, required: bool) -> str:
     checks = []
     if info.minimum is not None:
         checks.append("MAPISVC_CHECK_MIN")
@@ -532,7 +540,7 @@ def _prop_row(info: PropInfo, section: int) -> str:
         checks.append("MAPISVC_CHECK_FLAGS")
     if info.max_length is not None:
         checks.append("MAPISVC_CHECK_LENGTH")
-    if info.required:
+    if required:
         checks.append("MAPISVC_REQUIRED")
     if info.secure:
         checks.append("MAPISVC_SECURE")
@@ -562,7 +570,8 @@ def settings_h(plan: DllPlan, plans: list[ServicePlan], source: str) -> str:
            "#define MAPISVC_CHECK_ENUM   0x0004",
            "#define MAPISVC_CHECK_FLAGS  0x0008",
            "#define MAPISVC_CHECK_LENGTH 0x0010",
-           "/* Declared without a default: must be configured, else MAPI_E_UNCONFIGURED. */",
+           "/* Declared without a default: must be configured, else MAPI_E_UNCONFIGURED",
+           " * (in a manifest of several services, only where a section's settings name it). */",
            "#define MAPISVC_REQUIRED     0x0020",
            "#define MAPISVC_SECURE       0x0040",
            "/* A `pattern` the tables cannot check: MapisvcHookCheckValue does. */",
@@ -783,7 +792,7 @@ def settings_c(plan: DllPlan, plans: list[ServicePlan], source: str) -> str:
             for info, index in service.props:
                 out.append(f"    /* {_comment(info.name)}: {service.destinations[index].kind}"
                            f" section {_comment(service.destinations[index].name)} */")
-                out.append(_prop_row(info, index) + ",")
+                out.append(_prop_row(info, index, info.name in service.required) + ",")
             out.append("};")
         props = f"Props_{ident}" if service.props else "NULL"
         out += [f"const MAPISVC_SERVICE MapisvcService_{ident} = {{",
