@@ -5,14 +5,19 @@
 * ``<base>_settings.h`` / ``<base>_settings.c`` — the value-checking tables
   (one row per declared property: tag, range, enumeration, flags, maximum
   length, whether required, which profile section it lives in) and the
-  checking code.  This file needs only ``SPropValue`` and the PT_ codes, so a
-  test compiles it natively with a small shim and runs it against the same
-  values the Python judge (:func:`judge_value`) decides.
-* ``<base>_entry.c`` — the service entry function(s) (MSGSERVICEENTRY, every
-  ``ulContext`` handled as mapi-facts §5.2 describes) and the installer
-  exports ``MergeWithMAPISVC`` / ``RemoveFromMAPISVC`` (mapi-facts §1.11),
-  whose record table is :func:`inf_records`, entry for entry what
-  ``mapisvc inf`` writes.
+  checking code.  This file needs only ``SPropValue`` and the PT_ codes, so
+  the tests compile it for the host (shim headers in tests/native_shim/) and
+  run it against the same values the Python judge (:func:`judge_value`)
+  decides; they run ``<base>_entry.c`` the same way against a fake profile.
+* ``<base>_entry.c`` / ``<base>_entry.h`` — the service entry function(s)
+  (MSGSERVICEENTRY, every ``ulContext`` handled as mapi-facts §5.2 describes;
+  accepted values stored in the profile section the manifest puts them in)
+  and the installer exports ``MergeWithMAPISVC`` / ``RemoveFromMAPISVC``
+  (mapi-facts §1.11), whose record table is :func:`inf_records`, entry for
+  entry what ``mapisvc inf`` writes.  It calls MAPI only through
+  ``IProviderAdmin``/``IProfSect`` and ``HrQueryAllRows``/``FreeProws``/
+  ``MAPIFreeBuffer`` (all in mingw-w64's ``libmapi32.a``); ``FGetComponentPath``
+  is loaded from the system directory's mapistub.dll/mapi32.dll at run time.
 * ``<base>_hooks.c`` — the vendor's own UI and event hooks, written only when
   absent (it is the vendor's file once written).
 * ``<base>_stubs.c`` — marked stubs for exports the manifest promises but the
@@ -37,9 +42,8 @@ from ..model import Catalogue, Property, Section
 # --- MAPI facts used here (validator.mapi: mapi-facts §1.9, §2.2, §4.1, §5.3) ----
 
 MV_FLAG = mapi.MV_FLAG
-PT_I2, PT_LONG, PT_BOOLEAN, PT_I8 = mapi.PT_I2, mapi.PT_LONG, mapi.PT_BOOLEAN, mapi.PT_I8
-PT_STRING8, PT_UNICODE, PT_BINARY, PT_CLSID = (mapi.PT_STRING8, mapi.PT_UNICODE, mapi.PT_BINARY,
-                                               mapi.PT_CLSID)
+PT_I2, PT_LONG, PT_I8 = mapi.PT_I2, mapi.PT_LONG, mapi.PT_I8
+PT_STRING8, PT_UNICODE = mapi.PT_STRING8, mapi.PT_UNICODE
 INTEGER_TYPES = {PT_I2: 16, PT_LONG: 32, PT_I8: 64}
 STRING_TYPES = (PT_STRING8, PT_UNICODE)
 
@@ -56,11 +60,6 @@ def type_code(name: Any) -> int | None:
 def resource_type_value(name: Any) -> int:
     found = mapi.RESOURCE_TYPES.get(name) if isinstance(name, str) else None
     return found.value if found is not None else 0
-
-
-def le_hex(value: int) -> str:
-    """A PT_LONG as MAPISVC.INF writes it: the 8-hex-digit little-endian byte image (§1.9)."""
-    return mapi.long_to_inf_hex(value & 0xFFFFFFFF)
 
 
 def mapiuid_hex(text: str) -> str:
@@ -319,7 +318,7 @@ def service_plan(cat: Catalogue, service: Section, props: dict[str, PropInfo]) -
 # --- the records MergeWithMAPISVC writes (= what `mapisvc inf` writes) -------
 
 Record = tuple[str, str, str]
-GLOBAL_SECTIONS = ("Services", "Default Services", "Help File Mappings")
+GLOBAL_SECTIONS = ("Services", "Default Services", "Help File Mappings")  # as inf.plan names them
 
 
 def inf_records(cat: Catalogue) -> list[Record]:
