@@ -255,3 +255,15 @@ def test_entry_names_the_c_cannot_define_are_refused(name: str, tmp_path: Path) 
     manifest.write_text(text.replace('entry = "ServiceEntry"', f'entry = "{name}"'))
     with pytest.raises(c_entry.EntryError, match="rename it"):
         c_entry.generate(catalogue(manifest), "clash.toml")
+
+
+def test_a_service_without_a_dll_is_noted(tmp_path: Path) -> None:
+    manifest = tmp_path / "nodll.toml"
+    text = (FIXTURES / "valid" / "multi.toml").read_text()
+    manifest.write_text(text.replace('dll = "conarch.dll"\nentry = "ArchiveServiceEntry"\n', ""))
+    result = run_cli("entry", manifest, "-o", tmp_path / "out")
+    assert result.code == 0, result.out + result.err
+    assert "service 'CONTOSO_ARCHIVE' has no dll" in result.err
+    # Its provider's DLL still gets its .def and init stub.
+    assert (tmp_path / "out" / "conarch.def").read_text().split("EXPORTS\n")[1].split() == [
+        "MSProviderInit"]

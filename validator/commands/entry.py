@@ -36,6 +36,10 @@ def run(args) -> int:
         files = generate(result.catalogue, Path(args.manifest).name)
     except EntryError as err:
         raise UsageError(str(err)) from None
+    for service in result.catalogue.services.values():
+        if not isinstance(service.value("dll"), str):
+            print(f"mapisvc entry: note: service '{service.name}' has no dll, so no generated"
+                  " MergeWithMAPISVC writes its MAPISVC.INF entries", file=sys.stderr)
     if not files:
         print(f"mapisvc entry: {args.manifest} names no DLL: nothing to generate", file=sys.stderr)
         return 0
