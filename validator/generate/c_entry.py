@@ -1386,6 +1386,10 @@ def def_file(plan: DllPlan, source: str) -> str:
                    "def").rstrip("\n"),
            f"; MAPI loads {plan.loaded_name} (it inserts 32 before the first period).",
            f"; Build, e.g.: {build}",
+           "; 32-bit (i686) mingw builds: add -Wl,--enable-stdcall-fixup so the undecorated names"
+           " below",
+           "; bind to the __stdcall functions (MSVC does so itself); GetProcAddress needs them"
+           " undecorated.",
            f'LIBRARY "{plan.loaded_name}"',
            "EXPORTS"]
     out += [f"    {name}" for name in plan.exports()]
