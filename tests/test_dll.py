@@ -18,7 +18,7 @@ import pytest
 try:  # tests/ is a package on some branches, a plain folder on others
     from .conftest import FIXTURES, need, run_cli
 except ImportError:
-    from conftest import FIXTURES, need, run_cli
+    from .conftest import FIXTURES, need, run_cli
 from validator import engine
 from validator.dll import DllReadError, check_dlls, read_exports
 from validator.generate import c_entry

@@ -20,7 +20,7 @@ import pytest
 try:  # tests/ is a package on some branches, a plain folder on others
     from .conftest import FIXTURES, need
 except ImportError:
-    from conftest import FIXTURES, need
+    from .conftest import FIXTURES, need
 
 from validator.engine import read
 from validator.generate import c_entry
@@ -224,7 +224,7 @@ def test_any_manifest_gives_c_that_compiles(tmp_path_factory) -> None:
         from ._inf_strategies import canonical_manifests, catalogue
         from .test_entry_generate import c_records
     except ImportError:
-        from _inf_strategies import canonical_manifests, catalogue
+        from ._inf_strategies import canonical_manifests, catalogue
         from test_entry_generate import c_records
 
     compiler = shutil.which("gcc") or shutil.which("cc")

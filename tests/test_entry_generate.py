@@ -10,7 +10,7 @@ import pytest
 try:  # tests/ is a package on some branches, a plain folder on others
     from .conftest import FIXTURES, run_cli
 except ImportError:
-    from conftest import FIXTURES, run_cli
+    from .conftest import FIXTURES, run_cli
 from validator.engine import read
 from validator.generate import c_entry
 

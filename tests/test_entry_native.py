@@ -23,7 +23,7 @@ import pytest
 try:  # tests/ is a package on some branches, a plain folder on others
     from .conftest import FIXTURES, need
 except ImportError:
-    from conftest import FIXTURES, need
+    from .conftest import FIXTURES, need
 from validator.engine import read
 from validator.generate import c_entry
 from validator.generate.c_entry import MV_FLAG, PT_I2, PT_I8, PT_LONG, PT_STRING8, PT_UNICODE
