@@ -153,16 +153,16 @@ def constraint_problem(value: Any, decl: Decl) -> tuple[str, int | None] | None:
                 and decl.type_code is not None and _base(decl.type_code) in INTEGER_TYPES:
             table = {**(values or {}), **(flags or {})}
             if item not in table:
-                kind = "a constant of the enumeration" if values is not None else "one of the flags"
-                return f"{item} is not {kind} of {decl.name} ({', '.join(table)})", index
+                kind = "a constant of its enumeration" if values is not None else "one of its flags"
+                return f"{item} is not {kind} ({', '.join(table)})", index
             continue
         if _is_int(item):
             if _is_int(minimum) and item < minimum:
-                return f"{item} is below the minimum {minimum} of {decl.name}", index
+                return f"{item} is below the minimum {minimum}", index
             if _is_int(maximum) and item > maximum:
-                return f"{item} is above the maximum {maximum} of {decl.name}", index
+                return f"{item} is above the maximum {maximum}", index
             if values is not None and flags is None and item not in values.values():
-                return f"{item} is none of the values of {decl.name}: " \
+                return f"{item} is none of its values: " \
                        + ", ".join(f"{k} = {v}" for k, v in values.items()), index
             if flags is not None:
                 allowed = 0
@@ -170,17 +170,17 @@ def constraint_problem(value: Any, decl: Decl) -> tuple[str, int | None] | None:
                     if _is_int(bit):
                         allowed |= bit
                 if item & ~allowed & 0xFFFFFFFFFFFFFFFF:
-                    return f"0x{item:X} has bits that no flag of {decl.name} defines", index
+                    return f"0x{item:X} has bits that none of its flags defines", index
         if isinstance(item, str):
-            length = len(item)
+            length, unit = len(item), "characters"
             if decl.type_code is not None and _base(decl.type_code) == mapi.PT_BINARY:
-                length = len(item) // 2
+                length, unit = len(item) // 2, "bytes"
             if _is_int(max_length) and length > max_length:
-                return f"{length} characters, over the max_length {max_length} of {decl.name}", index
+                return f"{item!r} is {length} {unit} long, over the max_length {max_length}", index
             if isinstance(pattern, str):
                 try:
                     if not re.search(pattern, item):
-                        return f"{item!r} does not match the pattern {pattern!r} of {decl.name}", index
+                        return f"{item!r} does not match the pattern {pattern!r}", index
                 except re.error:
                     pass
     return None
