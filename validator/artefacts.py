@@ -9,7 +9,6 @@ defines is reported at the property in the manifest.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import sys
 
@@ -143,7 +142,7 @@ def check_artefacts(results: list[FileResult], header_paths, dll_paths, context:
             if missing:
                 manifest.diagnostics.extend(missing)
                 manifest.diagnostics.sort(key=Diagnostic.sort_key)
-    if dll_paths and importlib.util.find_spec("validator.dll") is not None:
+    if dll_paths:
         from . import dll  # MS610-MS612
 
         for path in dll_paths:  # one at a time, so that one unreadable DLL spares the rest
