@@ -309,8 +309,10 @@ def computed_property(cat: Catalogue, context) -> Iterator[Finding]:
         for setting in section.settings:
             prop_id = _computed_id(setting.key) if isinstance(setting.key, str) else None
             if prop_id is not None:
-                yield Finding("MS606", f"{setting.label} in {describe_section(cat, section)} is "
-                              f"{COMPUTED[prop_id]}, which MAPI computes for each profile",
+                name = COMPUTED[prop_id]
+                what = name if _canonical(setting.key) == name else f"{setting.label} ({name})"
+                yield Finding("MS606", f"{what} in {describe_section(cat, section)} is computed "
+                              "by MAPI for each profile and must not be written by hand",
                               setting.loc, help="remove it")
 
 

@@ -74,6 +74,13 @@ CONTRADICTIONS = (
     ("STATUS_PRIMARY_STORE", "STATUS_SECONDARY_STORE"),
 )
 
+# The identity flags have a counterpart of the same meaning in the other family.
+_IDENTITY_SWAP = {
+    "SERVICE_PRIMARY_IDENTITY": "STATUS_PRIMARY_IDENTITY",
+    "SERVICE_NO_PRIMARY_IDENTITY": "STATUS_NO_PRIMARY_IDENTITY",
+}
+_IDENTITY_SWAP.update({v: k for k, v in _IDENTITY_SWAP.items()})
+
 _DECIMAL = re.compile(r"[0-9]+")
 _HEX8 = re.compile(r"[0-9A-Fa-f]{8}")
 _HEX0X = re.compile(r"0[xX][0-9A-Fa-f]{1,8}")
@@ -279,10 +286,9 @@ def unknown_flag(cat: Catalogue, context) -> Iterator[Finding]:
         family = _family(section)
         for flag in read_flags(section):
             if flag.status == WRONG_FAMILY:
-                kind = "provider" if flag.name.startswith("SERVICE_") else "service"
-                swap = flag.name.replace("STATUS_", "SERVICE_", 1) if kind == "service" else \
-                    flag.name.replace("SERVICE_", "STATUS_", 1)
-                help_ = (f"use {swap}" if swap in family else
+                kind = "service" if flag.name.startswith("SERVICE_") else "provider"
+                swap = _IDENTITY_SWAP.get(flag.name)
+                help_ = (f"use {swap}" if swap else
                          f"{flag.name} belongs on a {kind}; remove it here")
                 yield Finding("MS502", f"{flag.name} is a {kind} flag and cannot be used on "
                               f"{where}: service and provider flags share bit values",

@@ -58,6 +58,13 @@ def describe_section(cat: Catalogue, section: Section) -> str:
     return f"{kind} [{section.name}]" if cat.is_inf else f"{kind} '{section.name}'"
 
 
+def list_label(cat: Catalogue, section: Section, key: str) -> str:
+    """``Providers=`` in INF, `` `providers` `` in a manifest."""
+    entry = section.get(key)
+    label = entry.label if entry is not None else key
+    return f"{label}=" if cat.is_inf else f"`{label}`"
+
+
 def quote(cat: Catalogue, name: str) -> str:
     return f"[{name}]" if cat.is_inf else f"'{name}'"
 
@@ -236,8 +243,7 @@ def undefined_reference(cat: Catalogue, context) -> Iterator[Finding]:
         seen.add((key, name.casefold()))
         if cat.is_inf and name_problem(name) and name_problem(name).startswith("is the name"):
             continue  # MS207 reports a list naming a global section
-        entry = service.get(key)
-        label = entry.label if entry is not None else key
+        label = list_label(cat, service, key)
         what = "provider" if key == "providers" else "extra section"
         other = _find_any(cat, name)
         if other is not None:
@@ -287,8 +293,7 @@ def provider_listed_twice(cat: Catalogue, context) -> Iterator[Finding]:
     """
     links = service_links(cat)
     for service, item, first_service, first_item in links.repeats:
-        entry = service.get("providers")
-        label = entry.label if entry is not None else "providers"
+        label = list_label(cat, service, "providers")
         if first_service is service:
             message = (f"provider {quote(cat, item.value)} is listed twice in {label} of "
                        f"{describe_section(cat, service)}")
@@ -332,7 +337,7 @@ def service_without_providers(cat: Catalogue, context) -> Iterator[Finding]:
                  else isinstance(entry.value, str) and not entry.items)
         if empty:
             yield Finding("MS204", f"{describe_section(cat, service)} has no providers in "
-                          f"{entry.label}", entry.loc,
+                          f"{list_label(cat, service, 'providers')}", entry.loc,
                           help="list the provider sections of the service")
 
 
@@ -464,7 +469,9 @@ def bad_section_name(cat: Catalogue, context) -> Iterator[Finding]:
             name = _inf_header_name(cat, section) if cat.is_inf else section.name
             problem = name_problem(name)
             if problem:
-                yield Finding("MS207", f"the name of {describe_section(cat, section)} {problem}: "
+                what = (f"{section.kind} [{name}]" if cat.is_inf
+                        else describe_section(cat, section))
+                yield Finding("MS207", f"the name of {what} {problem}: "
                               "MAPISVC.INF cannot carry it", section.loc,
                               help="use letters, digits, '_' and inner spaces")
     if cat.is_inf:
