@@ -341,7 +341,8 @@ def shared_delete_file(cat: Catalogue, context) -> Iterator[Finding]:
     ## What it catches
     A file in a service's `delete_files` (`PR_SERVICE_DELETE_FILES`) that another service of
     the same file uses: as its DLL, the DLL of one of its providers, or in its
-    `support_files` or `delete_files`. File names compare ignoring case; a bare name matches
+    `support_files` (`PR_SERVICE_SUPPORT_FILES`). File names compare ignoring case; a bare
+    name matches
     any path with that file name.
 
     ## Why MAPI cares
@@ -371,10 +372,10 @@ def shared_delete_file(cat: Catalogue, context) -> Iterator[Finding]:
         if _strings(dll) is not None:
             found.append((_file_key(dll.value), dll.value_loc, f"{dll.label} of "
                           f"{describe_section(cat, service)}"))
-        for key in ("support_files", "delete_files"):
-            for item in _file_items(service, key):
-                found.append((_file_key(item.value), item.loc, f"{service.get(key).label} of "
-                              f"{describe_section(cat, service)}"))
+        # Deleting a file is not using it: only the DLLs and support files count.
+        for item in _file_items(service, "support_files"):
+            found.append((_file_key(item.value), item.loc, f"{service.get('support_files').label}"
+                          f" of {describe_section(cat, service)}"))
         for _item, provider in links.members.get(service.name, []):
             pdll = provider.get("dll")
             if _strings(pdll) is not None:

@@ -451,8 +451,8 @@ def identity_mismatch(cat: Catalogue, context) -> Iterator[Finding]:
     `SERVICE_NO_PRIMARY_IDENTITY` (mapi-facts §4.4, §6.19). A service that claims the identity
     should contain a provider that can supply it; a provider states that with
     `STATUS_PRIMARY_IDENTITY` (mapi-primary-identity). The warning form is [DERIVED]: real
-    files often leave identity flags out, so it stays a warning. Providers listed by an
-    earlier service (MS203) count for that service only.
+    files often leave identity flags out, so it stays a warning. A provider listed by
+    two services (MS203) is left out, and a service that lists one gets no warning.
 
     ## Example
     ```toml
@@ -489,7 +489,7 @@ def identity_mismatch(cat: Catalogue, context) -> Iterator[Finding]:
                           related=[(f.loc, "STATUS_PRIMARY_IDENTITY here") for _p, f in claims],
                           help="flag the service SERVICE_PRIMARY_IDENTITY, or remove "
                           "STATUS_PRIMARY_IDENTITY from the provider")
-        elif has_yes and members and not claims:
+        elif has_yes and members and not claims and service.name not in links.shares:
             if any(_unknown_flags(p) for p in members):
                 continue  # a misspelt provider flag is reported (MS502); do not guess
             flag = flags["SERVICE_PRIMARY_IDENTITY"]

@@ -71,10 +71,18 @@ def quote(cat: Catalogue, name: str) -> str:
 
 @dataclass(slots=True)
 class Links:
-    """Who lists whom.  A provider belongs to the first service that lists it."""
+    """Who lists whom.
+
+    ``owner`` is a provider's first listing.  ``members`` holds, per service,
+    the defined providers it lists that no other service lists: a provider
+    listed by two services is reported once (MS203), and the rules that look at
+    a service's providers (MS209, MS506, MS607) leave it out; ``shares`` names
+    the services that list such a provider.
+    """
 
     owner: dict[str, tuple[Section, Item]] = field(default_factory=dict)
     members: dict[str, list[tuple[Item, Section]]] = field(default_factory=dict)
+    shares: set[str] = field(default_factory=set)
     repeats: list[tuple[Section, Item, Section, Item]] = field(default_factory=list)
     dangling: list[tuple[Section, Item, str]] = field(default_factory=list)  # key: providers/sections
     typo_of: dict[str, tuple[Section, Item]] = field(default_factory=dict)  # orphan → listing
@@ -82,24 +90,36 @@ class Links:
 
 def service_links(cat: Catalogue) -> Links:
     links = Links()
+    listers: dict[str, set[str]] = {}
     for service in cat.services.values():
-        members = links.members.setdefault(service.name, [])
         for item in listed(service, "providers"):
             folded = item.value.casefold()
+            listers.setdefault(folded, set()).add(service.name)
             if folded in links.owner:
                 first_service, first_item = links.owner[folded]
                 links.repeats.append((service, item, first_service, first_item))
                 continue
             links.owner[folded] = (service, item)
-            provider = cat.find_provider(item.value)
-            if provider is None:
+            if cat.find_provider(item.value) is None:
                 links.dangling.append((service, item, "providers"))
-            else:
-                members.append((item, provider))
         for item in listed(service, "sections"):
             if _find_any(cat, item.value) is None or (
                     not cat.is_inf and cat.find_section(item.value) is None):
                 links.dangling.append((service, item, "sections"))
+    for service in cat.services.values():
+        members = links.members.setdefault(service.name, [])
+        seen: set[str] = set()
+        for item in listed(service, "providers"):
+            folded = item.value.casefold()
+            if folded in seen:
+                continue
+            seen.add(folded)
+            if len(listers[folded]) > 1:
+                links.shares.add(service.name)
+                continue
+            provider = cat.find_provider(item.value)
+            if provider is not None:
+                members.append((item, provider))
     # A listed name that is not defined, close to a provider nobody lists, is one
     # typo: reported once, as MS202 with a hint, not also as MS201.
     orphans = {p.name.casefold(): p for p in cat.providers.values()
@@ -277,8 +297,9 @@ def provider_listed_twice(cat: Catalogue, context) -> Iterator[Finding]:
     keeps the link both ways (mapi-facts §6.16). A provider section shared by two services is
     shown nowhere in MAPI's documentation; whether MAPI rejects it is UNCONFIRMED, but the
     two services would share one provider's settings at best. Listed twice by one service,
-    MAPI would create the provider twice. The finding is on the second listing; the other
-    rules count the provider for the first service only.
+    MAPI would create the provider twice. The finding is on the later listing. The rules
+    that look at a service's providers (MS209, MS506, MS607) leave a shared provider out,
+    so the one fault gives one finding.
 
     ## Example
     ```toml
