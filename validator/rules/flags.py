@@ -1,7 +1,8 @@
 """MS5xx: resource types (PR_RESOURCE_TYPE) and resource flags (PR_RESOURCE_FLAGS).
 
-The flag tables are local to this module until :mod:`validator.mapi` (branch
-``tags``) is merged; the values are those of mapi-facts §4.
+The facts (values, families, which type a flag belongs to, contradictions,
+MAPI-managed flags) come from :mod:`validator.mapi` (mapi-facts §4); this
+module keeps them in the shapes the rules look up.
 """
 
 from __future__ import annotations
@@ -11,68 +12,38 @@ import re
 from dataclasses import dataclass
 from typing import Iterator
 
+from .. import mapi
 from ..model import Catalogue, Finding, Item, Loc, Section
 from . import rule
 
-# --- MAPI facts (mapi-facts §4) --------------------------------------------------------
-
-STORE, AB, TRANSPORT, HOOK = ("MAPI_STORE_PROVIDER", "MAPI_AB_PROVIDER",
-                              "MAPI_TRANSPORT_PROVIDER", "MAPI_HOOK_PROVIDER")
+STORE, AB, TRANSPORT, HOOK = mapi.STORE, mapi.AB, mapi.TRANSPORT, mapi.HOOK
 #: Resource types a provider section may have, by value (§4.1).
-PROVIDER_TYPES = {0x21: STORE, 0x23: AB, 0x24: TRANSPORT, 0x28: HOOK}
+PROVIDER_TYPES = {r.value: r.name for r in mapi.RESOURCE_TYPES.values() if r.in_provider_section}
 #: The other PR_RESOURCE_TYPE values: status rows of MAPI itself, never a provider section.
-OTHER_TYPES = {0x22: "MAPI_AB", 0x25: "MAPI_SPOOLER", 0x26: "MAPI_PROFILE_PROVIDER",
-               0x27: "MAPI_SUBSYSTEM"}
-_TYPE_VALUES = {name: value for value, name in {**PROVIDER_TYPES, **OTHER_TYPES}.items()}
+OTHER_TYPES = {r.value: r.name for r in mapi.RESOURCE_TYPES.values() if not r.in_provider_section}
+_TYPE_VALUES = {r.name: r.value for r in mapi.RESOURCE_TYPES.values()}
 INIT_FUNCTIONS = {STORE: "MSProviderInit", AB: "ABProviderInit", TRANSPORT: "XPProviderInit",
                   HOOK: "HPProviderInit"}
 
-SERVICE_FLAGS = {
-    "SERVICE_DEFAULT_STORE": 0x01, "SERVICE_SINGLE_COPY": 0x02, "SERVICE_CREATE_WITH_STORE": 0x04,
-    "SERVICE_PRIMARY_IDENTITY": 0x08, "SERVICE_NO_PRIMARY_IDENTITY": 0x20,
-}
-PROVIDER_FLAGS = {
-    "STATUS_DEFAULT_OUTBOUND": 0x0001, "STATUS_DEFAULT_STORE": 0x0002,
-    "STATUS_PRIMARY_IDENTITY": 0x0004, "STATUS_SIMPLE_STORE": 0x0008,
-    "STATUS_XP_PREFER_LAST": 0x0010, "STATUS_NO_PRIMARY_IDENTITY": 0x0020,
-    "STATUS_NO_DEFAULT_STORE": 0x0040, "STATUS_TEMP_SECTION": 0x0080,
-    "STATUS_OWN_STORE": 0x0100, "HOOK_INBOUND": 0x0200, "HOOK_OUTBOUND": 0x0400,
-    "STATUS_NEED_IPM_TREE": 0x0800, "STATUS_PRIMARY_STORE": 0x1000,
-    "STATUS_SECONDARY_STORE": 0x2000,
-}
+SERVICE_FLAGS = {name: flag.value for name, flag in mapi.SERVICE_FLAGS.items()}
+PROVIDER_FLAGS = {name: flag.value for name, flag in mapi.PROVIDER_FLAGS.items()}
 #: Flags of neighbouring properties that people confuse with PR_RESOURCE_FLAGS (§4.3).
-OTHER_FLAG_PROPERTIES = {
-    **dict.fromkeys(("STATUS_VALIDATE_STATE", "STATUS_SETTINGS_DIALOG", "STATUS_CHANGE_PASSWORD",
-                     "STATUS_FLUSH_QUEUES"), "PR_RESOURCE_METHODS"),
-    **dict.fromkeys(("STATUS_AVAILABLE", "STATUS_OFFLINE", "STATUS_FAILURE",
-                     "STATUS_INBOUND_ENABLED", "STATUS_INBOUND_ACTIVE", "STATUS_INBOUND_FLUSH",
-                     "STATUS_OUTBOUND_ENABLED", "STATUS_OUTBOUND_ACTIVE", "STATUS_OUTBOUND_FLUSH",
-                     "STATUS_REMOTE_ACCESS"), "PR_STATUS_CODE"),
-}
+OTHER_FLAG_PROPERTIES = {**dict.fromkeys(mapi.RESOURCE_METHODS_FLAGS, "PR_RESOURCE_METHODS"),
+                         **dict.fromkeys(mapi.STATUS_CODE_FLAGS, "PR_STATUS_CODE")}
 #: Provider flags that only make sense for one provider type (§4.3, §6.18).
-FLAG_TYPES = {
-    **dict.fromkeys(("STATUS_DEFAULT_STORE", "STATUS_SIMPLE_STORE", "STATUS_NO_DEFAULT_STORE",
-                     "STATUS_TEMP_SECTION", "STATUS_NEED_IPM_TREE", "STATUS_PRIMARY_STORE",
-                     "STATUS_SECONDARY_STORE"), STORE),
-    **dict.fromkeys(("STATUS_DEFAULT_OUTBOUND", "STATUS_OWN_STORE", "STATUS_XP_PREFER_LAST"),
-                    TRANSPORT),
-    **dict.fromkeys(("HOOK_INBOUND", "HOOK_OUTBOUND"), HOOK),
-}
-#: Flags MAPI sets itself (dynamic) or reserves (§4.2, §4.3).
-MANAGED_FLAGS = {
+FLAG_TYPES = {name: flag.applies_to[0] for name, flag in mapi.PROVIDER_FLAGS.items()
+              if len(flag.applies_to) == 1}
+_MANAGED_REASONS = {
     "SERVICE_DEFAULT_STORE": "MAPI sets it on the service that holds the default store",
     "SERVICE_CREATE_WITH_STORE": "it is reserved: the header says not to use it",
     "STATUS_SIMPLE_STORE": "MAPI sets it on Simple MAPI's default store",
     "STATUS_TEMP_SECTION": "MAPI sets it on stores that are not published in the store table",
     "STATUS_NEED_IPM_TREE": "MAPI sets and clears it while it verifies the IPM folders",
 }
-CONTRADICTIONS = (
-    ("SERVICE_PRIMARY_IDENTITY", "SERVICE_NO_PRIMARY_IDENTITY"),
-    ("STATUS_PRIMARY_IDENTITY", "STATUS_NO_PRIMARY_IDENTITY"),
-    ("STATUS_DEFAULT_STORE", "STATUS_NO_DEFAULT_STORE"),
-    ("STATUS_PRIMARY_STORE", "STATUS_NO_DEFAULT_STORE"),
-    ("STATUS_PRIMARY_STORE", "STATUS_SECONDARY_STORE"),
-)
+#: Flags MAPI sets itself (dynamic) or reserves (§4.2, §4.3), with why.
+MANAGED_FLAGS = {name: _MANAGED_REASONS.get(name, "MAPI manages it at run time")
+                 for name in sorted(mapi.MANAGED_FLAGS)}
+CONTRADICTIONS = mapi.CONTRADICTORY_FLAGS
 
 # The identity flags have a counterpart of the same meaning in the other family.
 _IDENTITY_SWAP = {

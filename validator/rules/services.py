@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from typing import Iterator
 
 from ..model import Catalogue, Finding, Item, Section
+from ..readers.inf import GLOBAL_SECTIONS
 from . import rule
 
-GLOBAL_NAMES = ("Services", "Default Services", "Help File Mappings")
-_GLOBAL_FOLDED = {name.casefold(): name for name in GLOBAL_NAMES}
+_GLOBAL_FOLDED = {name.casefold(): name for name in GLOBAL_SECTIONS}
 _REQUIRED_PROVIDER_ENTRIES = {"PR_PROVIDER_DLL_NAME": "dll", "PR_PROVIDER_DISPLAY": "display",
                               "PR_RESOURCE_TYPE": "type"}
 
