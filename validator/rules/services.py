@@ -7,7 +7,7 @@ an installable fragment (the merge files of KB Q294470 and Microsoft's
 ``MergeWithMAPISVC`` tables all carry their ``[Services]`` line): everything it
 refers to must be in it.  A file without ``[Services]`` is a fragment, and a
 link is checked only where the file holds the other end: an unlisted provider
-(MS201) only when the file defines a service, a missing provider or extra
+(MS201) only when the file defines a service (manifests too), a missing provider or extra
 section (MS202) only when the file defines some provider or extra section,
 ``[Default Services]`` (MS206) and unlisted service sections (MS205) only
 against a ``[Services]`` section that is there.
@@ -191,9 +191,11 @@ def orphan_provider(cat: Catalogue, context) -> Iterator[Finding]:
     misspelt name in `providers` — when a listed name is close to the unlisted provider, only
     that listing is reported (MS202, with a "did you mean").
 
-    In a MAPISVC.INF file without a `[Services]` section that defines no service section
-    either (a fragment of provider sections, like the reference page's example), the
-    services are elsewhere and nothing is reported.
+    A file that defines no service at all (a MAPISVC.INF fragment of provider sections,
+    like the reference page's example, or a manifest of providers only) is a fragment
+    whose services are elsewhere: nothing is reported. Nor is anything reported while a
+    service's own list is missing or mistyped (MS101, MS102): it may be the list that
+    names the provider.
 
     ## Example
     ```toml
@@ -209,8 +211,13 @@ def orphan_provider(cat: Catalogue, context) -> Iterator[Finding]:
     providers = ["CONTOSO_MS", "CONTOSO_AB"]
     ```
     """
-    if not is_complete(cat) and not cat.services:
-        return
+    if not cat.services:
+        return  # a fragment of providers: their services are elsewhere
+    for service in cat.services.values():
+        entry = service.get("providers")
+        if entry is None or entry.items is None or any(
+                not isinstance(item.value, str) for item in entry.items):
+            return  # a missing or mistyped list (MS101/MS102) may be the one that lists it
     links = service_links(cat)
     for provider in cat.providers.values():
         folded = provider.name.casefold()
