@@ -59,3 +59,56 @@ def test_mutation_gives_exactly_its_code(code, index):
             assert found[0][1] > 1  # a resolved position, not the default 1:1
 
     check()
+
+
+def _json_values():
+    return st.recursive(
+        st.none() | st.booleans() | st.integers(-2**40, 2**40) | st.text(max_size=12),
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
+                                                                     max_size=3),
+        max_leaves=6)
+
+
+def _paths(value, prefix=()):
+    yield prefix
+    if isinstance(value, dict):
+        for key, child in value.items():
+            yield from _paths(child, prefix + (key,))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            yield from _paths(child, prefix + (index,))
+
+
+@FAST
+@given(valid_manifests(), st.data())
+def test_rules_never_crash_on_wrongly_typed_values(manifest, data):
+    paths = [p for p in _paths(manifest) if len(p) >= 2]
+    for _ in range(3):
+        path = data.draw(st.sampled_from(paths))
+        node = manifest
+        for part in path[:-1]:
+            node = node[part]
+        node[path[-1]] = data.draw(_json_values())
+        paths = [p for p in _paths(manifest) if len(p) >= 2] or paths
+    lint_bytes(json.dumps(manifest).encode(), "manifest.json")  # must not raise
+
+
+_INF_LINES = st.sampled_from([
+    "[Services]", "[Default Services]", "[Help File Mappings]", "[S]", "[P]", "[Q]", "[ S ]",
+    "S=Service", "P=x", "Providers=P", "Providers=P, Q, P", "Providers=", "Sections=Q, X",
+    "PR_RESOURCE_TYPE=MAPI_AB_PROVIDER", "PR_RESOURCE_TYPE=21000000", "PR_RESOURCE_TYPE=",
+    "PR_RESOURCE_FLAGS=SERVICE_NO_PRIMARY_IDENTITY", "PR_RESOURCE_FLAGS=|STATUS_X||",
+    "PR_RESOURCE_FLAGS=00000004", "PR_RESOURCE_FLAGS=99", "PR_PROVIDER_DLL_NAME=p32.dll",
+    "PR_SERVICE_DLL_NAME=..\\a.b\\s.dll", "PR_SERVICE_ENTRY_NAME=x y", "WIZARD_ENTRY_NAME=",
+    "PR_SERVICE_DELETE_FILES=p32.dll,,", "PR_PROVIDER_DISPLAY=\u2709", "3D0C0102=00",
+    "300A001E=q.dll", "UID=00", "=", "[", "; comment", "# x=y", "",
+])
+
+
+@FAST
+@given(st.lists(_INF_LINES, max_size=25), st.sampled_from(["utf-8", "utf-8-sig", "utf-16"]))
+def test_inf_rules_never_crash(lines, encoding):
+    text = "\r\n".join(lines)
+    result = lint_bytes(text.encode(encoding), "MAPISVC.INF")
+    for diagnostic in result.diagnostics:
+        assert diagnostic.line >= 1 and diagnostic.column >= 1
