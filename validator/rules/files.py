@@ -53,7 +53,7 @@ def _value_loc(cat: Catalogue, entry: Entry, offset: int, length: int) -> Loc:
 
 
 def _file_name(path: str) -> str:
-    return re.split(r"[\\/]", path)[-1]
+    return path[max(path.rfind("\\"), path.rfind("/")) + 1:]
 
 
 def _is_path(name: str) -> bool:
@@ -365,36 +365,40 @@ def shared_delete_file(cat: Catalogue, context) -> Iterator[Finding]:
     if len(services) < 2:
         return
     links = service_links(cat)
-    uses: dict[str, list[tuple[tuple[str, str], Loc, str]]] = {}
+    # file name → [(file key, where, entry, owning section, service)]; messages are
+    # formatted only for a clash.
+    by_name: dict[str, list[tuple[tuple[str, str], Loc, Entry, Section, Section]]] = {}
+
+    def use(text: str, loc: Loc, entry: Entry, owner: Section, service: Section) -> None:
+        key = _file_key(text)
+        by_name.setdefault(key[1], []).append((key, loc, entry, owner, service))
+
     for service in services:
-        found = uses[service.name] = []
         dll = service.get("dll")
         if _strings(dll) is not None:
-            found.append((_file_key(dll.value), dll.value_loc, f"{dll.label} of "
-                          f"{describe_section(cat, service)}"))
+            use(dll.value, dll.value_loc, dll, service, service)
         # Deleting a file is not using it: only the DLLs and support files count.
+        support = service.get("support_files")
         for item in _file_items(service, "support_files"):
-            found.append((_file_key(item.value), item.loc, f"{service.get('support_files').label}"
-                          f" of {describe_section(cat, service)}"))
+            use(item.value, item.loc, support, service, service)
         for _item, provider in links.members.get(service.name, []):
             pdll = provider.get("dll")
             if _strings(pdll) is not None:
-                found.append((_file_key(pdll.value), pdll.value_loc,
-                              f"{pdll.label} of {describe_section(cat, provider)}"))
+                use(pdll.value, pdll.value_loc, pdll, provider, service)
     for service in services:
         for item in _file_items(service, "delete_files"):
             key = _file_key(item.value)
-            clash = next(((loc, what, other) for other in services if other is not service
-                          for file_key, loc, what in uses[other.name] if _same_file(key, file_key)),
-                         None)
+            clash = next((use for use in by_name.get(key[1], ())
+                          if use[4] is not service and _same_file(key, use[0])), None)
             if clash is None:
                 continue
-            loc, what, other = clash
+            _key, loc, entry, owner, other = clash
             label = service.get("delete_files").label
             yield Finding("MS607", f"{label} of {describe_section(cat, service)} deletes "
                           f"'{item.value.strip()}', which {describe_section(cat, other)} also "
                           "uses: removing one service would break the other", item.loc,
-                          related=[(loc, f"used here ({what})")],
+                          related=[(loc, f"used here ({entry.label} of "
+                                    f"{describe_section(cat, owner)})")],
                           help="leave shared files out of the list")
 
 

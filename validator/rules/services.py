@@ -88,7 +88,60 @@ class Links:
     typo_of: dict[str, tuple[Section, Item]] = field(default_factory=dict)  # orphan → listing
 
 
+class _Names:
+    """The catalogue's sections by folded name, built once per catalogue."""
+
+    def __init__(self, cat: Catalogue):
+        self.providers = _fold(cat.providers)
+        self.sections = _fold(cat.sections)
+        self.services = _fold(cat.services)
+        self.unknown = _fold(cat.unknown)
+
+    def provider(self, name: str) -> Section | None:
+        return self.providers.get(name.casefold())
+
+    def section(self, name: str) -> Section | None:
+        return self.sections.get(name.casefold())
+
+    def any(self, name: str) -> Section | None:
+        folded = name.casefold()
+        return (self.providers.get(folded) or self.sections.get(folded)
+                or self.services.get(folded) or self.unknown.get(folded))
+
+
+def _fold(table: dict[str, Section]) -> dict[str, Section]:
+    folded: dict[str, Section] = {}
+    for name, section in table.items():
+        folded.setdefault(name.casefold(), section)  # the first of equal names (MS003)
+    return folded
+
+
+# Rules run one after another on one catalogue: keep what they share for the
+# latest catalogue only (a strong reference, so its id cannot be reused).
+_CACHE: dict[str, tuple] = {}
+
+
+def _cached(kind: str, cat: Catalogue, build):
+    key = (len(cat.services), len(cat.providers), len(cat.sections), len(cat.unknown))
+    hit = _CACHE.get(kind)
+    if hit is not None and hit[0] is cat and hit[1] == key:
+        return hit[2]
+    value = build(cat)
+    _CACHE[kind] = (cat, key, value)
+    return value
+
+
+def names(cat: Catalogue) -> _Names:
+    return _cached("names", cat, _Names)
+
+
 def service_links(cat: Catalogue) -> Links:
+    """Who lists whom (computed once per catalogue; callers must not change it)."""
+    return _cached("links", cat, _service_links)
+
+
+def _service_links(cat: Catalogue) -> Links:
+    index = names(cat)
     links = Links()
     listers: dict[str, set[str]] = {}
     for service in cat.services.values():
@@ -100,11 +153,11 @@ def service_links(cat: Catalogue) -> Links:
                 links.repeats.append((service, item, first_service, first_item))
                 continue
             links.owner[folded] = (service, item)
-            if cat.find_provider(item.value) is None:
+            if index.provider(item.value) is None:
                 links.dangling.append((service, item, "providers"))
         for item in listed(service, "sections"):
-            if _find_any(cat, item.value) is None or (
-                    not cat.is_inf and cat.find_section(item.value) is None):
+            if index.any(item.value) is None or (
+                    not cat.is_inf and index.section(item.value) is None):
                 links.dangling.append((service, item, "sections"))
     for service in cat.services.values():
         members = links.members.setdefault(service.name, [])
@@ -117,7 +170,7 @@ def service_links(cat: Catalogue) -> Links:
             if len(listers[folded]) > 1:
                 links.shares.add(service.name)
                 continue
-            provider = cat.find_provider(item.value)
+            provider = index.provider(item.value)
             if provider is not None:
                 members.append((item, provider))
     # A listed name that is not defined, close to a provider nobody lists, is one
@@ -134,13 +187,7 @@ def service_links(cat: Catalogue) -> Links:
 
 
 def _find_any(cat: Catalogue, name: str) -> Section | None:
-    return (cat.find_provider(name) or cat.find_section(name) or cat.find_service(name)
-            or _find_unknown(cat, name))
-
-
-def _find_unknown(cat: Catalogue, name: str) -> Section | None:
-    folded = name.casefold()
-    return next((s for key, s in cat.unknown.items() if key.casefold() == folded), None)
+    return names(cat).any(name)
 
 
 def name_problem(name: str) -> str | None:
@@ -285,7 +332,7 @@ def undefined_reference(cat: Catalogue, context) -> Iterator[Finding]:
         help_ = f"define {quote(cat, name)} or remove it from {label}"
         orphan_name = typos.get(id(item))
         if orphan_name is not None:
-            orphan = cat.providers.get(orphan_name) or cat.find_provider(orphan_name)
+            orphan = names(cat).provider(orphan_name)
             if orphan is not None:
                 help_ = f"did you mean {quote(cat, orphan.name)}?"
                 related = [(orphan.loc, "a provider no service lists")]
