@@ -231,3 +231,92 @@ def test_docs_fragment(shared, name):
 def test_docs_fragments_are_all_covered(shared):
     names = {p.name for p in (shared / "corpus" / "inf").glob("docs-*.inf")}
     assert names == set(DOCS)
+
+
+# --- MAPISVC.INF details -----------------------------------------------------------------
+
+SERVICE = ("[Services]\r\nS=Service\r\n[S]\r\nProviders=P\r\n"
+           "PR_RESOURCE_FLAGS=SERVICE_NO_PRIMARY_IDENTITY\r\n")
+
+
+def _inf(text: str, encoding: str = "cp1252") -> list[tuple[str, int, int]]:
+    return [(d.code, d.line, d.column)
+            for d in lint_bytes(text.encode(encoding), "MAPISVC.INF").diagnostics]
+
+
+def _provider(*lines: str) -> str:
+    return SERVICE + "[P]\r\nPR_PROVIDER_DLL_NAME=p.dll\r\nPR_PROVIDER_DISPLAY=P\r\n" + \
+        "".join(line + "\r\n" for line in lines)
+
+
+@pytest.mark.parametrize("value", ["MAPI_AB_PROVIDER", "35", "23000000", "0x23"])
+def test_resource_type_numbers_are_read_leniently(value):
+    assert _inf(_provider(f"PR_RESOURCE_TYPE={value}")) == []
+
+
+@pytest.mark.parametrize("value,found", [
+    ("MAPI_AB_PROVIDERS", [("MS501", 9, 18)]),
+    ("34", [("MS501", 9, 18)]),          # MAPI_AB, MAPI's own address book
+    ("mapi_ab_provider", [("MS501", 9, 18)]),
+    ("99", [("MS501", 9, 18)]),
+])
+def test_resource_type_that_is_no_provider_type(value, found):
+    assert _inf(_provider(f"PR_RESOURCE_TYPE={value}")) == found
+
+
+def test_numeric_flags_are_decoded_by_section_kind():
+    # 20000000: little-endian 0x20, SERVICE_NO_PRIMARY_IDENTITY on a service.
+    text = SERVICE.replace("SERVICE_NO_PRIMARY_IDENTITY", "20000000")
+    assert _inf(text + "[P]\r\nPR_RESOURCE_TYPE=MAPI_AB_PROVIDER\r\nPR_PROVIDER_DLL_NAME=p.dll\r\n"
+                "PR_PROVIDER_DISPLAY=P\r\n") == []
+    # 0x42 on a store: STATUS_DEFAULT_STORE with STATUS_NO_DEFAULT_STORE.
+    store = _provider("PR_RESOURCE_TYPE=MAPI_STORE_PROVIDER", "PR_RESOURCE_FLAGS=42000000")
+    assert [code for code, _l, _c in _inf(store)] == ["MS504"]
+    # 0x4000 is no provider flag.
+    odd = _provider("PR_RESOURCE_TYPE=MAPI_AB_PROVIDER", "PR_RESOURCE_FLAGS=00400000")
+    assert _inf(odd) == [("MS502", 10, 19)]
+
+
+def test_headerless_fragment_is_judged_by_its_entries_only():
+    found = _inf("PR_RESOURCE_TYPE=MAPI_AB_PROVIDER\r\nPR_PROVIDER_DLL_NAME=foo32.dll\r\n")
+    assert found == [("MS601", 2, 25)]
+
+
+def test_fragment_with_services_section_must_hold_what_it_lists():
+    text = "[Services]\r\nS=Service\r\n[S]\r\nProviders=P, Q\r\n" \
+           "PR_RESOURCE_FLAGS=SERVICE_NO_PRIMARY_IDENTITY\r\n"
+    assert _inf(text) == [("MS202", 4, 11), ("MS202", 4, 14)]
+    assert _inf(text.split("[S]")[0] + "[Default Services]\r\nT=T\r\n") == [
+        ("MS205", 2, 1), ("MS206", 4, 1)]
+
+
+def test_service_listed_in_services_without_providers_is_ms101():
+    assert _inf("[Services]\r\nS=Service\r\n[S]\r\nPR_RESOURCE_FLAGS=SERVICE_NO_PRIMARY_IDENTITY\r\n") \
+        == [("MS101", 3, 1)]
+
+
+def test_list_naming_a_global_section_is_ms207_only():
+    text = SERVICE.replace("Providers=P", "Providers=P, Services") + \
+        "[P]\r\nPR_RESOURCE_TYPE=MAPI_AB_PROVIDER\r\nPR_PROVIDER_DLL_NAME=p.dll\r\n" \
+        "PR_PROVIDER_DISPLAY=P\r\n"
+    assert _inf(text) == [("MS207", 4, 14)]
+
+
+def test_blanks_around_a_section_name_are_ms207():
+    text = SERVICE.replace("[S]", "[ S ]") + \
+        "[P]\r\nPR_RESOURCE_TYPE=MAPI_AB_PROVIDER\r\nPR_PROVIDER_DLL_NAME=p.dll\r\n" \
+        "PR_PROVIDER_DISPLAY=P\r\n"
+    assert _inf(text) == [("MS207", 3, 1)]
+
+
+def test_not_ansi_in_a_utf16_file_points_at_the_character():
+    text = _provider("PR_RESOURCE_TYPE=MAPI_AB_PROVIDER").replace("PR_PROVIDER_DISPLAY=P",
+                                                                  "PR_PROVIDER_DISPLAY=P \u4e2d")
+    assert _inf("\ufeff" + text, "utf-16-le") == [("MS609", 8, 23)]
+
+
+def test_computed_properties_by_name_and_tag():
+    text = _provider("PR_RESOURCE_TYPE=MAPI_AB_PROVIDER", "300C0102=4e495441f9bfb80100aa0037d96e0000",
+                     "PR_PROVIDER_ORDINAL=01000000")
+    found = [f for f in _inf(text) if f[0].startswith(FAMILIES)]
+    assert found == [("MS606", 10, 1), ("MS606", 11, 1)]

@@ -55,7 +55,14 @@ def is_complete(cat: Catalogue) -> bool:
 def describe_section(cat: Catalogue, section: Section) -> str:
     """``service [NAME]`` in INF, ``service 'NAME'`` in a manifest."""
     kind = {"extra": "section", "unknown": "section"}.get(section.kind, section.kind)
+    if cat.is_inf and is_headerless(section):
+        return f"the {kind} entries of this fragment (no section header)"
     return f"{kind} [{section.name}]" if cat.is_inf else f"{kind} '{section.name}'"
+
+
+def is_headerless(section: Section) -> bool:
+    """The entries of an INF fragment that has no section header at all."""
+    return tuple(section.pointer) == ("",)
 
 
 def list_label(cat: Catalogue, section: Section, key: str) -> str:
@@ -541,6 +548,8 @@ def bad_section_name(cat: Catalogue, context) -> Iterator[Finding]:
     """
     for table in (cat.services, cat.providers, cat.sections):
         for section in table.values():
+            if cat.is_inf and is_headerless(section):
+                continue  # a fragment of entries: no name to judge
             name = _inf_header_name(cat, section) if cat.is_inf else section.name
             problem = name_problem(name)
             if problem:
@@ -656,6 +665,8 @@ def inf_missing_members(cat: Catalogue) -> Iterator[Finding]:
     if not cat.is_inf:
         return
     for provider in cat.providers.values():
+        if is_headerless(provider):
+            continue  # a fragment of some entries, not a whole section
         for key, member in _REQUIRED_PROVIDER_ENTRIES.items():
             if member not in provider.members:
                 yield Finding("MS101", f"provider section [{provider.name}] has no {key} entry",
