@@ -76,7 +76,8 @@ def valid_manifests():
     an install ID, a help file, `default`, extra sections and settings.  Custom
     properties (IDs 0x6600–0x67EF) come as ranges, enumerations, bit flags,
     strings with a maximum length and booleans, with defaults that fit; settings
-    use only declared properties, with values that fit them.
+    use declared properties, with values that fit them, and sometimes one raw
+    PT_LONG tag (``"0x66NN0003"``).
     """
     from hypothesis import strategies as st
 
@@ -218,6 +219,10 @@ def _properties(draw, vendor: str) -> tuple[dict, dict]:
                         max_size=len(words)))
     properties: dict = {}
     values: dict = {}
+    # An undeclared provider-range PT_LONG setting written by its raw tag.
+    raw_id = draw(st.integers(0x6600, 0x67EF).filter(lambda i: i not in ids))
+    if draw(st.booleans()):
+        values[f"0x{raw_id:04X}0003"] = st.integers(0, 2**31 - 1)
     for word, prop_id in zip(words, ids):
         name = f"PR_{vendor}_{word}"
         const = f"{vendor}_{word}"
