@@ -240,10 +240,10 @@ def orphan_provider(cat: Catalogue, context) -> Iterator[Finding]:
     MAPI creates provider sections only as part of a message service: `CreateMsgService`
     copies the service section and one section per provider it lists (mapi-facts §1.1, §5.1:
     every provider should be in a message service). A provider nobody lists is never added
-    to a profile. Microsoft's §6.16 policy calls unlisted sections a warning; mapisvc reports
-    an error because in a manifest or a complete file it is always a mistake, most often a
-    misspelt name in `providers` — when a listed name is close to the unlisted provider, only
-    that listing is reported (MS202, with a "did you mean").
+    to a profile. The policy of mapi-facts §6.16 ([DERIVED]) would make this a warning;
+    mapisvc reports an error because in a manifest or a complete file it is always a
+    mistake, most often a misspelt name in `providers` — when a listed name is close to the
+    unlisted provider, only that listing is reported (MS202, with a "did you mean").
 
     A file that defines no service at all (a MAPISVC.INF fragment of provider sections,
     like the reference page's example, or a manifest of providers only) is a fragment
@@ -293,8 +293,9 @@ def undefined_reference(cat: Catalogue, context) -> Iterator[Finding]:
 
     ## Why MAPI cares
     Every name in `Providers=` and `Sections=` must resolve to a section of the file
-    (mapi-facts §6.2, §6.3, documented); `CreateMsgService` fails or creates a service
-    without the provider.
+    (mapi-facts §6.2, §6.3, documented): `CreateMsgService` creates one profile section per
+    listed provider section (§1.1). What MAPI does with a name that resolves to nothing is
+    not documented; the provider is missing from the service either way.
 
     A MAPISVC.INF file without `[Services]` that holds no provider or extra section at all
     is a fragment of service sections (like the reference page's example); its lists refer
@@ -532,9 +533,10 @@ def bad_section_name(cat: Catalogue, context) -> Iterator[Finding]:
     ## Why MAPI cares
     Every name becomes a MAPISVC.INF section header `[name]`, a key in `[Services]` and an
     item of a comma-separated `Providers=` / `Sections=` list (mapi-facts §1.2, §1.6). The
-    INI reader ends a header at `]`, a key at `=`, a list item at `,`, and trims blanks; a
-    global section name would merge the service into MAPI's own catalogue (§6.17). Names may
-    contain inner spaces (`[MSPST MS]`).
+    INI reader ends a header at `]`, a key at `=`, a list item at `,`, and trims blanks
+    around names (the Windows INI functions do; that MAPI's reader does too is [DERIVED]);
+    a global section name would merge the service into MAPI's own catalogue (§6.17). Names
+    may contain inner spaces (`[MSPST MS]`).
 
     ## Example
     ```toml
