@@ -174,8 +174,17 @@ def test_rules_skip_wrongly_typed_manifest_values():
         "sections": {"X": []},
     }
     result = lint_bytes(json.dumps(data).encode(), "typed.json")
-    codes = {d.code for d in result.diagnostics}
-    assert codes and all(code.startswith("MS1") or code == "MS201" for code in codes), codes
+    # Each wrong type is the schema's alone: no rule speaks over it or hides it.
+    assert {d.code for d in result.diagnostics} == {"MS102", "MS103"}
+    assert len(result.diagnostics) == 15
+
+
+def test_a_rule_finding_does_not_hide_a_missing_member():
+    # A service without flags (MS507) that also lacks `display_name` (MS101): both.
+    text = ('manifest_version = 1\n[services.S]\nproviders = ["P"]\n[providers.P]\n'
+            'type = "MAPI_AB_PROVIDER"\ndll = "p.dll"\ndisplay = "P"\n')
+    found = [(d.code, d.line) for d in lint_bytes(text.encode(), "m.toml").diagnostics]
+    assert found == [("MS101", 2), ("MS507", 2)]
 
 
 # --- Microsoft's files -------------------------------------------------------------------

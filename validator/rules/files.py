@@ -7,7 +7,7 @@ from typing import Any, Iterator
 
 from ..model import Catalogue, Entry, Finding, Item, Loc, Section
 from . import rule
-from .services import describe_section, service_links
+from .services import describe_section, is_table, service_links
 
 _C_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ENV_VAR = re.compile(r"%[^%\\/]+%")
@@ -434,7 +434,7 @@ def long_help_component(cat: Catalogue, context) -> Iterator[Finding]:
         return
     for service in cat.services.values():
         entry = service.get("help_file")
-        if entry is not None and len(service.name) > HELP_COMPONENT_MAX:
+        if _strings(entry) is not None and len(service.name) > HELP_COMPONENT_MAX:
             yield Finding("MS608", f"service '{service.name}' has a `help_file`, so its name "
                           f"becomes a [Help File Mappings] component: {len(service.name)} "
                           f"characters, the limit is {HELP_COMPONENT_MAX}", entry.loc,
@@ -495,7 +495,7 @@ def not_windows_1252(cat: Catalogue, context) -> Iterator[Finding]:
     for table in (cat.services, cat.providers, cat.sections):
         for section in table.values():
             where = describe_section(cat, section)
-            if _not_ansi(section.name) is not None:
+            if _not_ansi(section.name) is not None and is_table(cat, section):
                 bad = section.name[_not_ansi(section.name)]
                 yield Finding("MS609", f"the name of {where} contains '{bad}' (U+{ord(bad):04X}), "
                               "which Windows-1252 cannot hold", section.loc,

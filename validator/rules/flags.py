@@ -498,10 +498,15 @@ def identity_unstated(cat: Catalogue, context) -> Iterator[Finding]:
     PR_RESOURCE_FLAGS=SERVICE_SINGLE_COPY | SERVICE_NO_PRIMARY_IDENTITY
     ```
     """
+    from .services import is_table
+
     for service in cat.services.values():
         entry = service.get("flags")
-        if entry is not None and entry.items is None:
+        if entry is not None and (entry.items is None or any(
+                not isinstance(item.value, str) for item in entry.items)):
             continue  # wrongly typed: the schema reports it
+        if not is_table(cat, service):
+            continue
         flags = _names(service)
         if "SERVICE_PRIMARY_IDENTITY" in flags or "SERVICE_NO_PRIMARY_IDENTITY" in flags:
             continue

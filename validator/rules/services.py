@@ -60,6 +60,21 @@ def describe_section(cat: Catalogue, section: Section) -> str:
     return f"{kind} [{section.name}]" if cat.is_inf else f"{kind} '{section.name}'"
 
 
+_TABLES = {"service": "services", "provider": "providers", "extra": "sections"}
+
+
+def is_table(cat: Catalogue, section: Section) -> bool:
+    """False for a manifest service/provider/section that is not a table (MS102's).
+
+    Rules that would report on such a section's name or absent members stay
+    silent: its one fault is its type.
+    """
+    if cat.is_inf or not isinstance(cat.data, dict):
+        return True
+    table = cat.data.get(_TABLES.get(section.kind, ""))
+    return isinstance(table, dict) and isinstance(table.get(section.name), dict)
+
+
 def is_headerless(section: Section) -> bool:
     """The entries of an INF fragment that has no section header at all."""
     return tuple(section.pointer) == ("",)
@@ -275,7 +290,7 @@ def orphan_provider(cat: Catalogue, context) -> Iterator[Finding]:
     links = service_links(cat)
     for provider in cat.providers.values():
         folded = provider.name.casefold()
-        if folded in links.owner or folded in links.typo_of:
+        if folded in links.owner or folded in links.typo_of or not is_table(cat, provider):
             continue
         label = "Providers=" if cat.is_inf else "`providers`"
         yield Finding("MS201", f"{describe_section(cat, provider)} is not listed in any service's "
@@ -550,8 +565,8 @@ def bad_section_name(cat: Catalogue, context) -> Iterator[Finding]:
     """
     for table in (cat.services, cat.providers, cat.sections):
         for section in table.values():
-            if cat.is_inf and is_headerless(section):
-                continue  # a fragment of entries: no name to judge
+            if (cat.is_inf and is_headerless(section)) or not is_table(cat, section):
+                continue  # a fragment of entries, or not a table (MS102): no name to judge
             name = _inf_header_name(cat, section) if cat.is_inf else section.name
             problem = name_problem(name)
             if problem:
