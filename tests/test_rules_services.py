@@ -329,3 +329,17 @@ def test_computed_properties_by_name_and_tag():
                      "PR_PROVIDER_ORDINAL=01000000")
     found = [f for f in _inf(text) if f[0].startswith(FAMILIES)]
     assert found == [("MS606", 10, 1), ("MS606", 11, 1)]
+
+
+def test_empty_required_inf_entry_is_ms101_at_the_entry():
+    text = _provider("PR_RESOURCE_TYPE=MAPI_AB_PROVIDER").replace("PR_PROVIDER_DLL_NAME=p.dll",
+                                                                  "PR_PROVIDER_DLL_NAME=")
+    assert _inf(text) == [("MS101", 7, 1)]
+
+
+def test_blank_manifest_values_are_the_schemas():
+    text = ('manifest_version = 1\n[services.S]\ndisplay_name = "S"\ndll = ""\nhelp_file = ""\n'
+            'flags = ["SERVICE_NO_PRIMARY_IDENTITY"]\nproviders = ["P", ""]\n[providers.P]\n'
+            'type = "MAPI_AB_PROVIDER"\ndll = "p.dll"\ndisplay = "P"\n')
+    found = {d.code for d in lint_bytes(text.encode(), "m.toml").diagnostics}
+    assert found == {"MS105"}

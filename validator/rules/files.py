@@ -24,7 +24,10 @@ HELP_COMPONENT_MAX = 30
 
 
 def _strings(entry: Entry | None) -> str | None:
-    return entry.value if entry is not None and isinstance(entry.value, str) else None
+    """The entry's text; None when absent, not a string or blank (the schema's MS102/MS105)."""
+    if entry is None or not isinstance(entry.value, str) or not entry.value.strip():
+        return None
+    return entry.value
 
 
 def _canonical(key: str) -> str:
@@ -40,7 +43,7 @@ def dll_entries(cat: Catalogue) -> Iterator[tuple[Section, Entry]]:
             if _strings(entry) is not None:
                 yield section, entry
             for setting in section.settings:
-                if _canonical(setting.key) in _DLL_KEYS and isinstance(setting.value, str):
+                if _canonical(setting.key) in _DLL_KEYS and _strings(setting) is not None:
                     yield section, setting
 
 

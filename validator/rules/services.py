@@ -35,7 +35,7 @@ def listed(section: Section, key: str) -> list[Item]:
     entry = section.get(key)
     if entry is None or entry.items is None:
         return []  # absent, or not a list: the schema reports that
-    return [item for item in entry.items if isinstance(item.value, str)]
+    return [item for item in entry.items if isinstance(item.value, str) and item.value.strip()]
 
 
 def has_global_section(cat: Catalogue, name: str) -> bool:
@@ -660,7 +660,8 @@ def same_type_same_dll(cat: Catalogue, context) -> Iterator[Finding]:
         for _item, provider in links.members.get(service.name, []):
             ptype = resource_type(provider)
             dll = provider.get("dll")
-            if ptype is None or dll is None or not isinstance(dll.value, str):
+            if ptype is None or dll is None or not isinstance(dll.value, str) \
+                    or not dll.value.strip():
                 continue
             key = (ptype, dll.value.strip().casefold())
             first = seen.get(key)
@@ -685,9 +686,13 @@ def inf_missing_members(cat: Catalogue) -> Iterator[Finding]:
         if is_headerless(provider):
             continue  # a fragment of some entries, not a whole section
         for key, member in _REQUIRED_PROVIDER_ENTRIES.items():
-            if member not in provider.members:
+            entry = provider.members.get(member)
+            if entry is None:
                 yield Finding("MS101", f"provider section [{provider.name}] has no {key} entry",
                               provider.loc, help=f"add {key}=… to [{provider.name}]")
+            elif not str(entry.value or "").strip():
+                yield Finding("MS101", f"{entry.label} of provider section [{provider.name}] is "
+                              "empty", entry.loc, help=f"give {entry.label} a value")
     in_services = {e.key.strip().casefold() for e in cat.services_list}
     for service in cat.services.values():
         if "providers" not in service.members and service.name.casefold() in in_services:
