@@ -343,3 +343,12 @@ def test_blank_manifest_values_are_the_schemas():
             'type = "MAPI_AB_PROVIDER"\ndll = "p.dll"\ndisplay = "P"\n')
     found = {d.code for d in lint_bytes(text.encode(), "m.toml").diagnostics}
     assert found == {"MS105"}
+
+
+@pytest.mark.parametrize("service_flag", ["SERVICE_NO_PRIMARY_IDENTITY", "SERVICE_PRIMARY_IDENTITY"])
+def test_provider_with_both_identity_flags_is_ms504_only(service_flag):
+    text = (f'manifest_version = 1\n[services.S]\ndisplay_name = "S"\nflags = ["{service_flag}"]\n'
+            'providers = ["P"]\n[providers.P]\ntype = "MAPI_AB_PROVIDER"\ndll = "p.dll"\n'
+            'display = "P"\nflags = ["STATUS_PRIMARY_IDENTITY", "STATUS_NO_PRIMARY_IDENTITY"]\n')
+    found = [(d.code, d.line, d.column) for d in lint_bytes(text.encode(), "m.toml").diagnostics]
+    assert found == [("MS504", 10, 36)]

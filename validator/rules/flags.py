@@ -449,8 +449,10 @@ def identity_mismatch(cat: Catalogue, context) -> Iterator[Finding]:
         if has_yes == has_no:
             continue  # neither (MS507) or both (MS504)
         members = [p for _item, p in links.members.get(service.name, [])]
-        claims = [(p, _names(p)["STATUS_PRIMARY_IDENTITY"]) for p in members
-                  if "STATUS_PRIMARY_IDENTITY" in _names(p)]
+        # A provider with both identity flags is MS504's; it claims nothing here.
+        claims = [(p, names["STATUS_PRIMARY_IDENTITY"]) for p in members
+                  for names in [_names(p)] if "STATUS_PRIMARY_IDENTITY" in names
+                  and "STATUS_NO_PRIMARY_IDENTITY" not in names]
         where = _where(cat, service)
         if has_no and claims:
             flag = flags["SERVICE_NO_PRIMARY_IDENTITY"]
@@ -460,7 +462,8 @@ def identity_mismatch(cat: Catalogue, context) -> Iterator[Finding]:
                           related=[(f.loc, "STATUS_PRIMARY_IDENTITY here") for _p, f in claims],
                           help="flag the service SERVICE_PRIMARY_IDENTITY, or remove "
                           "STATUS_PRIMARY_IDENTITY from the provider")
-        elif has_yes and members and not claims and service.name not in links.shares:
+        elif has_yes and members and service.name not in links.shares and not any(
+                "STATUS_PRIMARY_IDENTITY" in _names(p) for p in members):
             if any(_unknown_flags(p) for p in members):
                 continue  # a misspelt provider flag is reported (MS502); do not guess
             flag = flags["SERVICE_PRIMARY_IDENTITY"]
