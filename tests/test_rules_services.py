@@ -351,4 +351,4 @@ def test_provider_with_both_identity_flags_is_ms504_only(service_flag):
             'providers = ["P"]\n[providers.P]\ntype = "MAPI_AB_PROVIDER"\ndll = "p.dll"\n'
             'display = "P"\nflags = ["STATUS_PRIMARY_IDENTITY", "STATUS_NO_PRIMARY_IDENTITY"]\n')
     found = [(d.code, d.line, d.column) for d in lint_bytes(text.encode(), "m.toml").diagnostics]
-    assert found == [("MS504", 10, 36)]
+    assert found == [("MS504", 10, 37)]
