@@ -19,7 +19,7 @@ import difflib
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from ..model import Catalogue, Finding, Item, Section
+from ..model import Catalogue, Finding, Item, Loc, Section
 from ..readers.inf import GLOBAL_SECTIONS
 from . import rule
 
@@ -38,13 +38,18 @@ def listed(section: Section, key: str) -> list[Item]:
     return [item for item in entry.items if isinstance(item.value, str) and item.value.strip()]
 
 
+def global_header(cat: Catalogue, name: str) -> str | None:
+    """The global section ``name`` as written in an INF file (even if empty), or None."""
+    if cat.inf is None:
+        return None
+    folded = name.casefold()
+    return next((line.name for line in cat.inf.lines if line.kind == "section"
+                 and line.name is not None and line.name.strip().casefold() == folded), None)
+
+
 def has_global_section(cat: Catalogue, name: str) -> bool:
     """Whether an INF file has the global section ``name`` (even if it is empty)."""
-    if cat.inf is None:
-        return False
-    folded = name.casefold()
-    return any(line.kind == "section" and line.name is not None
-               and line.name.strip().casefold() == folded for line in cat.inf.lines)
+    return global_header(cat, name) is not None
 
 
 def is_complete(cat: Catalogue) -> bool:
@@ -475,13 +480,15 @@ def services_section_mismatch(cat: Catalogue, context) -> Iterator[Finding]:
             yield Finding("MS205", f"[Services] lists '{name}', but the file has no [{name}] "
                           "section", entry.loc, help=f"add the service section [{name}], or "
                           "remove the line")
-    if not has_global_section(cat, "Services"):
+    header = global_header(cat, "Services")
+    if header is None:
         return
     in_services = {e.key.strip().casefold() for e in cat.services_list}
     for service in cat.services.values():
         if service.name.casefold() not in in_services:
             yield Finding("MS205", f"service section [{service.name}] (it has Providers=) is not "
                           "listed in [Services]: MAPI cannot create it", service.loc,
+                          related=[(Loc((header,)), "the [Services] section")],
                           help=f"add '{service.name}=<display name>' to [Services]")
 
 
