@@ -7,10 +7,10 @@ an installable fragment (the merge files of KB Q294470 and Microsoft's
 ``MergeWithMAPISVC`` tables all carry their ``[Services]`` line): everything it
 refers to must be in it.  A file without ``[Services]`` is a fragment, and a
 link is checked only where the file holds the other end: an unlisted provider
-(MS201) only when the file defines a service (manifests too), a missing provider or extra
-section (MS202) only when the file defines some provider or extra section,
-``[Default Services]`` (MS206) and unlisted service sections (MS205) only
-against a ``[Services]`` section that is there.
+(MS201) only when the file defines a service (manifests too), a missing
+provider or extra section (MS202) only when the file defines some provider or
+extra section, ``[Default Services]`` (MS206) and unlisted service sections
+(MS205) only against a ``[Services]`` section that is there.
 """
 
 from __future__ import annotations
