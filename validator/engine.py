@@ -184,8 +184,9 @@ def lint_bytes(data: bytes, path: str, fmt: str | None = None, context: Context 
             from .schema import validate
 
             claimed = {f.loc.pointer for f in rule_findings if f.loc is not None}
+            # A missing member (MS101) is never the fault a rule reports on its object.
             findings += [f for f in validate(cat.data)
-                         if f.loc is None or f.loc.pointer not in claimed]
+                         if f.loc is None or f.code == "MS101" or f.loc.pointer not in claimed]
         findings += rule_findings
     return FileResult(path, resolve(findings, cat, path), cat, text)
 

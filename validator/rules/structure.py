@@ -1,8 +1,8 @@
 """MS1xx: the manifest's structure.  :mod:`validator.schema` reports these."""
 
-from . import describe
+from . import describe, rule
 
-describe("MS101", "E", "a required member is missing", "MI", """
+_MS101_EXPLANATION = """
     ## What it catches
     A manifest object without a member the schema requires (a service's `display_name` or
     `providers`; a provider's `type`, `dll` or `display`; a property's `type`, and its `id` or
@@ -28,7 +28,19 @@ describe("MS101", "E", "a required member is missing", "MI", """
     dll = "contoso.dll"
     display = "Contoso Message Store"
     ```
-""")
+"""
+
+
+def missing_inf_entries(cat, context):
+    # The schema reports MS101 for manifests; MAPISVC.INF has no schema, so the
+    # INF part is a check (validator.rules.services.inf_missing_members).
+    from .services import inf_missing_members
+
+    return inf_missing_members(cat)
+
+
+missing_inf_entries.__doc__ = _MS101_EXPLANATION
+rule("MS101", "E", "a required member is missing", "MI")(missing_inf_entries)
 
 describe("MS102", "E", "a value has the wrong JSON/TOML type", "M", """
     ## What it catches
