@@ -96,9 +96,6 @@ DEFAULT = Config()
 
 # --- discovery ----------------------------------------------------------------------
 
-_found: dict[str, str | None] = {}
-
-
 def _has_tool_table(path: str) -> bool:
     try:
         with open(path, "rb") as handle:
@@ -108,8 +105,12 @@ def _has_tool_table(path: str) -> bool:
     return b"mapisvc" in data and bool(_TOOL_TABLE.search(data))
 
 
-def find_config(directory: str) -> str | None:
-    """The configuration file that governs files in ``directory``, or None."""
+def find_config(directory: str, cache: dict[str, str | None] | None = None) -> str | None:
+    """The configuration file that governs files in ``directory``, or None.
+
+    ``cache`` (directory → answer) spares a run the same walk for every file.
+    """
+    _found = {} if cache is None else cache
     directory = os.path.abspath(directory)
     walked = []
     found = None
@@ -132,10 +133,6 @@ def find_config(directory: str) -> str | None:
     for seen in walked:
         _found[seen] = found
     return found
-
-
-def clear_cache() -> None:
-    _found.clear()
 
 
 # --- reading and validating -----------------------------------------------------------
@@ -264,16 +261,16 @@ def validate(table, path: str, where: _Positions, prefix: str = "", known_codes=
     if not isinstance(table, dict):
         raise ConfigError([f"{path}:{where.key('mapisvc')}: [tool.mapisvc] must be a table"])
 
-    def selectors(key: str, value, owner: str | None = None) -> None:
-        name = f"{prefix}{owner or key}"
+    def selectors(key: str, value) -> None:
+        name = f"{prefix}{key}"
         if not isinstance(value, list):
-            error(where.key(key, owner), f"'{name}' must be an array of rule codes,"
+            error(where.key(key), f"'{name}' must be an array of rule codes,"
                   f" got {_type_name(value)}")
             return
         for item in value:
             problem = check_selector(item, known)
             if problem:
-                at = where.value(item, owner or key) if isinstance(item, str) else where.key(key, owner)
+                at = where.value(item, key) if isinstance(item, str) else where.key(key)
                 error(at, f"{problem} (in '{name}')")
 
     for key, value in table.items():
@@ -389,6 +386,7 @@ class Settings:
         self.overrides = overrides or Overrides()
         self._explicit = load(explicit) if explicit else None
         self._configs: dict[str, Config] = {}
+        self._found: dict[str, str | None] = {}
         self._selection: dict[int, tuple] = {}
         self._known = None
 
@@ -403,7 +401,7 @@ class Settings:
         if self._explicit is not None:
             return self._explicit
         directory = path if os.path.isdir(path) else os.path.dirname(os.path.abspath(path))
-        found = find_config(directory)
+        found = find_config(directory, self._found)
         if found is None:
             return DEFAULT
         config = self._configs.get(found)
