@@ -116,6 +116,10 @@ def find_directives(text: str | None, fmt: str) -> list[Directive]:
                 continue
             lead = len(line) - len(line.lstrip())
             if stripped[0] in ";#":
+                # A directive covers the rest of its comment block too (a
+                # finding such as MS006 may sit on a comment line).
+                for directive in pending:
+                    directive.targets.add(number)
                 directive = _parse(line[lead:], number, lead + 1, {number})
                 if directive:
                     found.append(directive)

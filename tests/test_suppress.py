@@ -1,0 +1,166 @@
+"""Inline suppressions: `mapisvc: ignore[...]`, `ignore-file[...]`, MS007 and --report-unused-ignores."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, run_cli
+from validator.suppress import find_directives
+
+STORE_TOML = (FIXTURES / "valid" / "store.toml").read_text(encoding="utf-8")
+HEADER = "[services.CONTOSO_STORE]\n"
+
+
+def faulty(line: str) -> str:
+    """The store manifest with one extra line in the service table: line 6."""
+    return STORE_TOML.replace(HEADER, HEADER + line + "\n", 1)
+
+
+def check(path: Path, *args: str):
+    result = run_cli("check", "--format", "json", str(path), *args)
+    assert result.code in (0, 1), result.err
+    return [(f["code"], f["line"], f["column"]) for f in result.json()["findings"]]
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --- TOML -----------------------------------------------------------------------------
+
+def test_toml_directive_on_the_line_of_the_finding(tmp_path):
+    assert check(write(tmp_path, "a.toml", faulty('colour = "blue"'))) == [("MS104", 6, 1)]
+    path = write(tmp_path, "b.toml", faulty('colour = "blue"  # mapisvc: ignore[MS104]'))
+    assert check(path) == []
+    assert check(path, "--report-unused-ignores") == []
+
+
+def test_toml_directive_for_another_code_does_not_hide(tmp_path):
+    path = write(tmp_path, "a.toml", faulty('colour = "blue"  # mapisvc: ignore[MS102]'))
+    assert check(path) == [("MS104", 6, 1)]
+    # ...and with --report-unused-ignores the stale code is reported where it is written.
+    column = faulty('colour = "blue"  # mapisvc: ignore[MS102]').splitlines()[5].index("MS102") + 1
+    assert check(path, "--report-unused-ignores") == [("MS104", 6, 1), ("MS007", 6, column)]
+
+
+def test_toml_several_codes_in_one_directive(tmp_path):
+    path = write(tmp_path, "a.toml", faulty('colour = "blue"  # mapisvc: ignore[MS102, ms104]'))
+    assert check(path) == []
+    assert [c for c, *_ in check(path, "--report-unused-ignores")] == ["MS007"]
+
+
+def test_toml_directive_inside_a_string_is_not_a_comment(tmp_path):
+    path = write(tmp_path, "a.toml", faulty('colour = "blue # mapisvc: ignore[MS104]"'))
+    assert check(path) == [("MS104", 6, 1)]
+    literal = write(tmp_path, "b.toml", faulty("colour = 'a\"b # mapisvc: ignore[MS104]'"))
+    assert check(literal) == [("MS104", 6, 1)]
+
+
+def test_toml_directive_on_another_line_does_not_apply(tmp_path):
+    text = STORE_TOML.replace(HEADER, HEADER + "# mapisvc: ignore[MS104]\ncolour = 1\n", 1)
+    assert [c for c, *_ in check(write(tmp_path, "a.toml", text))] == ["MS104"]
+
+
+def test_ignore_file_anywhere(tmp_path):
+    text = faulty('colour = "blue"') + "\n# mapisvc: ignore-file[MS104]\n"
+    path = write(tmp_path, "a.toml", text)
+    assert check(path) == []
+    assert check(path, "--report-unused-ignores") == []
+    clean = write(tmp_path, "b.toml", STORE_TOML + "# mapisvc: ignore-file[MS104]\n")
+    assert [c for c, *_ in check(clean, "--report-unused-ignores")] == ["MS007"]
+
+
+def test_unknown_and_missing_codes_are_always_reported(tmp_path):
+    path = write(tmp_path, "a.toml", faulty('colour = "blue"  # mapisvc: ignore[MS104, MS999]'))
+    found = check(path)
+    assert [c for c, *_ in found] == ["MS007"]
+    result = run_cli("check", str(path))
+    assert "unknown rule code 'MS999'" in result.out
+    blanket = write(tmp_path, "b.toml", faulty('colour = "blue"  # mapisvc: ignore'))
+    assert [c for c, *_ in check(blanket)] == ["MS104", "MS007"]
+    assert "needs the codes" in run_cli("check", str(blanket)).out
+
+
+def test_configuration_can_turn_ms007_off_and_off_codes_are_unused(tmp_path):
+    path = write(tmp_path, "a.toml", faulty('colour = "blue"  # mapisvc: ignore[MS104, MS999]'))
+    write(tmp_path, "mapisvc.toml", 'ignore = ["MS007"]\n')
+    assert check(path, "--report-unused-ignores") == []
+    write(tmp_path, "mapisvc.toml", 'ignore = ["MS104"]\n')
+    # MS104 is off, so the directive suppresses nothing.
+    assert [c for c, *_ in check(path, "--report-unused-ignores")] == ["MS007", "MS007"]
+
+
+def test_json_has_no_directives(tmp_path):
+    assert find_directives('{"a": "# mapisvc: ignore[MS104]"}', "json") == []
+
+
+# --- MAPISVC.INF ------------------------------------------------------------------------
+
+DUPLICATE_KEY_INF = "[Services]\nX=Y\n\n[X]\nProviders=A\n{above}providers=B\n"
+
+
+def test_inf_directive_is_the_comment_line_above(tmp_path):
+    assert check(write(tmp_path, "a.inf", DUPLICATE_KEY_INF.format(above=""))) == [("MS002", 6, 1)]
+    text = DUPLICATE_KEY_INF.format(above="; mapisvc: ignore[MS002]\n")
+    assert check(write(tmp_path, "b.inf", text)) == []
+    # A block of comments above the entry; '#' comments too.
+    text = DUPLICATE_KEY_INF.format(above="# mapisvc: ignore[MS002]\n; why: legacy installer\n")
+    assert check(write(tmp_path, "c.inf", text), "--report-unused-ignores") == []
+
+
+def test_inf_blank_line_breaks_the_link(tmp_path):
+    text = DUPLICATE_KEY_INF.format(above="; mapisvc: ignore[MS002]\n\n")
+    found = check(write(tmp_path, "a.inf", text), "--report-unused-ignores")
+    assert [c for c, *_ in found] == ["MS007", "MS002"]
+
+
+def test_inf_trailing_text_on_an_entry_is_its_value_not_a_directive(tmp_path):
+    text = "[Services]\nX=Y\n\n[X]\nProviders=A\nproviders=B ; mapisvc: ignore[MS002]\n"
+    assert [c for c, *_ in check(write(tmp_path, "a.inf", text))] == ["MS002"]
+
+
+def test_inf_section_header_may_carry_the_directive(tmp_path):
+    text = "[Services]\nX=Y\n\n[X]\nProviders=A\n\n[x] ; mapisvc: ignore[MS003]\nA=1\n"
+    assert check(write(tmp_path, "a.inf", text), "--report-unused-ignores") == []
+    bare = text.replace(" ; mapisvc: ignore[MS003]", "")
+    assert [c for c, *_ in check(write(tmp_path, "b.inf", bare))] == ["MS003"]
+
+
+def test_inf_finding_on_a_comment_line(tmp_path):
+    # MS006 is reported on a '#' comment line: a directive above it, or on it, applies.
+    above = "[Services]\n; mapisvc: ignore[MS006]\n# PR_X=1\n"
+    assert check(write(tmp_path, "a.inf", above), "--report-unused-ignores") == []
+    same = "[Services]\n# PR_X=1 mapisvc: ignore[MS006]\n"
+    assert check(write(tmp_path, "b.inf", same), "--report-unused-ignores") == []
+
+
+def test_inf_ignore_file(tmp_path):
+    text = DUPLICATE_KEY_INF.format(above="") + "; mapisvc: ignore-file[MS002]\n"
+    assert check(write(tmp_path, "a.inf", text), "--report-unused-ignores") == []
+
+
+# --- the scanner ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,lines", [
+    ('a = 1 # mapisvc: ignore[MS101]\n', [1]),
+    ('a = "x\\" # mapisvc: ignore[MS101]"\n', []),
+    ('a = """\n# mapisvc: ignore[MS101]\n"""  # mapisvc: ignore[MS102]\n', [3]),
+    ("a = '''\n# mapisvc: ignore[MS101]\n'''\n", []),
+    ('a = "\\\\" # mapisvc: ignore[MS101]\n', [1]),
+    ('# just a comment\n[t] # mapisvc: ignore[MS101]\n', [2]),
+])
+def test_toml_comment_scanner(text, lines):
+    assert [d.line for d in find_directives(text, "toml")] == lines
+
+
+def test_header_directives_in_c_comments():
+    text = ("#define PR_A PROP_TAG(PT_LONG, 0x6600) // mapisvc: ignore[MS313]\n"
+            "#define PR_B PROP_TAG(PT_LONG, 0x6601) /* mapisvc: ignore[MS313, MS409] */\n")
+    found = find_directives(text, "header")
+    assert [(d.line, [c for c, _ in d.codes]) for d in found] == [(1, ["MS313"]),
+                                                                  (2, ["MS313", "MS409"])]
+    assert found[0].codes[0][1] == text.splitlines()[0].index("MS313") + 1
