@@ -10,6 +10,7 @@ environment even while the working tree has uncommitted changes.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT, need
+from conftest import FIXTURES, ROOT, need, run_cli
 
 GIT = shutil.which("git")
 IDENTITY = ["-c", "user.name=mapisvc tests", "-c", "user.email=tests@mapisvc.invalid",
@@ -70,6 +71,10 @@ def hook_env(tmp_path_factory):
     return snapshot, scratch, env
 
 
+def _sha(repo: Path) -> str:
+    return _git(repo, "rev-parse", "HEAD").strip()
+
+
 def _try_repo(hook_env, hook: str, *files: str) -> subprocess.CompletedProcess:
     snapshot, scratch, env = hook_env
     return subprocess.run([sys.executable, "-m", "pre_commit", "try-repo", str(snapshot), hook,
@@ -96,3 +101,44 @@ def test_check_hook_fails_on_a_faulty_manifest_and_passes_a_sound_one(hook_env):
     output = sound.stdout + sound.stderr
     assert sound.returncode == 0, output
     assert "Passed" in output
+
+
+@pytest.mark.parametrize("hook,command,suffix,text", [
+    ("mapisvc-inf", "inf", ".inf", "Contoso Mailbox Store"),
+    ("mapisvc-header", "header", ".h", "PR_CSTORE_PORT"),
+])
+def test_generated_file_hooks_pass_when_fresh_and_fail_when_stale(hook_env, tmp_path, hook,
+                                                                   command, suffix, text):
+    # The hook runs `mapisvc COMMAND MANIFEST --check FILE` with the pair from `args`.
+    if importlib.util.find_spec(f"validator.commands.{command}") is None:
+        pytest.skip(f"'mapisvc {command}' is not built on this branch yet")
+    snapshot, _scratch, env = hook_env
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    _git(repo, "init", "-q")
+    manifest = repo / "service.toml"
+    manifest.write_text((FIXTURES / "valid" / "store.toml").read_text(encoding="utf-8"),
+                        encoding="utf-8")
+    fresh = repo / f"fresh{suffix}"
+    made = run_cli(command, str(manifest), "-o", str(fresh))
+    assert made.code == 0, made.err
+    generated = fresh.read_bytes()
+    assert text.encode() in generated
+    (repo / f"stale{suffix}").write_bytes(generated.replace(text.encode(), b"Stale" + text.encode(), 1))
+    _git(repo, "add", "-A")
+    config = tmp_path / "pre-commit-config.yaml"
+    config.write_text(
+        f"repos:\n- repo: {snapshot.as_posix()}\n  rev: {_sha(snapshot)}\n  hooks:\n"
+        f"  - id: {hook}\n    name: fresh {command}\n"
+        f"    args: [service.toml, --check, fresh{suffix}]\n"
+        f"  - id: {hook}\n    name: stale {command}\n"
+        f"    args: [service.toml, --check, stale{suffix}]\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "pre_commit", "run", "--all-files", "--color",
+                           "never", "--config", str(config)],
+                          cwd=repo, env=env, capture_output=True, text=True, timeout=600)
+    output = done.stdout + done.stderr
+    assert done.returncode == 1, output
+    lines = output.splitlines()
+    assert any(l.startswith(f"fresh {command}") and l.endswith("Passed") for l in lines), output
+    assert any(l.startswith(f"stale {command}") and l.endswith("Failed") for l in lines), output
+    assert ("MS703" if command == "inf" else "MS701") in output
