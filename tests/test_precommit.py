@@ -4,14 +4,19 @@
 (``language: python``: a virtualenv with mapisvc pip-installed) and runs a hook
 on a scratch git repository, exactly as a user's ``.pre-commit-config.yaml``
 would.  The repository is first copied to a clean snapshot commit (tracked and
-untracked, not ignored, files) so that both runs share one installed
-environment even while the working tree has uncommitted changes.
+untracked, not ignored, files), so that the working tree's uncommitted changes
+are what is tested.
+
+try-repo installs into a throw-away store each time, so it runs once (the
+failing case); the other runs use a ``.pre-commit-config.yaml`` pointing at the
+same snapshot, which share one environment in ``PRE_COMMIT_HOME``.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -67,7 +72,9 @@ def hook_env(tmp_path_factory):
     (scratch / "pyproject.toml").write_text("[project]\nname = \"x\"\n", encoding="utf-8")
     _git(scratch, "add", "-A")
     env = {**os.environ, "PRE_COMMIT_HOME": str(base / "cache"), "NO_COLOR": "1"}
-    env.pop("PRE_COMMIT_COLOR", None)
+    # The hook must run the mapisvc that pre-commit installed, not a source tree.
+    for name in ("PRE_COMMIT_COLOR", "PYTHONPATH", "VIRTUAL_ENV"):
+        env.pop(name, None)
     return snapshot, scratch, env
 
 
@@ -89,7 +96,25 @@ def test_manifest_of_hooks_is_valid():
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+def _run_config(hook_env, cwd: Path, hooks: list[dict], *options: str) -> tuple[int, str]:
+    """``pre-commit run`` with a configuration of this repository's hooks (and their args)."""
+    snapshot, _scratch, env = hook_env
+    lines = [f"repos:", f"- repo: {snapshot.as_posix()}", f"  rev: {_sha(snapshot)}", "  hooks:"]
+    for hook in hooks:
+        lines.append(f"  - id: {hook['id']}")
+        for key in ("name", "args"):
+            if key in hook:
+                lines.append(f"    {key}: {hook[key]}")
+    config = snapshot.parent / f"config-{cwd.name}.yaml"
+    config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "pre_commit", "run", "--color", "never",
+                           "--config", str(config), *options],
+                          cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+    return done.returncode, done.stdout + done.stderr
+
+
 def test_check_hook_fails_on_a_faulty_manifest_and_passes_a_sound_one(hook_env):
+    _snapshot, scratch, _env = hook_env
     faulty = _try_repo(hook_env, "mapisvc-check", "faulty.toml", "sound.toml", "pyproject.toml")
     output = faulty.stdout + faulty.stderr
     assert faulty.returncode == 1, output
@@ -97,23 +122,23 @@ def test_check_hook_fails_on_a_faulty_manifest_and_passes_a_sound_one(hook_env):
     assert "faulty.toml:6:1: MS104" in output, output
     assert "sound.toml:" not in output and "pyproject.toml:" not in output
 
-    sound = _try_repo(hook_env, "mapisvc-check", "sound.toml", "pyproject.toml")
-    output = sound.stdout + sound.stderr
-    assert sound.returncode == 0, output
-    assert "Passed" in output
+    code, output = _run_config(hook_env, scratch, [{"id": "mapisvc-check"}],
+                               "--files", "sound.toml", "pyproject.toml")
+    assert code == 0, output
+    assert re.search(r"^mapisvc check\.+Passed$", output, re.M), output
 
 
 @pytest.mark.parametrize("hook,command,suffix,text", [
     ("mapisvc-inf", "inf", ".inf", "Contoso Mailbox Store"),
     ("mapisvc-header", "header", ".h", "PR_CSTORE_PORT"),
 ])
-def test_generated_file_hooks_pass_when_fresh_and_fail_when_stale(hook_env, tmp_path, hook,
-                                                                   command, suffix, text):
+def test_generated_file_hooks_pass_when_fresh_and_fail_when_stale(hook_env, hook, command,
+                                                                   suffix, text):
     # The hook runs `mapisvc COMMAND MANIFEST --check FILE` with the pair from `args`.
     if importlib.util.find_spec(f"validator.commands.{command}") is None:
         pytest.skip(f"'mapisvc {command}' is not built on this branch yet")
-    snapshot, _scratch, env = hook_env
-    repo = tmp_path / "repo"
+    snapshot, _scratch, _env = hook_env
+    repo = snapshot.parent / f"user-repo-{command}"
     repo.mkdir()
     _git(repo, "init", "-q")
     manifest = repo / "service.toml"
@@ -126,19 +151,11 @@ def test_generated_file_hooks_pass_when_fresh_and_fail_when_stale(hook_env, tmp_
     assert text.encode() in generated
     (repo / f"stale{suffix}").write_bytes(generated.replace(text.encode(), b"Stale" + text.encode(), 1))
     _git(repo, "add", "-A")
-    config = tmp_path / "pre-commit-config.yaml"
-    config.write_text(
-        f"repos:\n- repo: {snapshot.as_posix()}\n  rev: {_sha(snapshot)}\n  hooks:\n"
-        f"  - id: {hook}\n    name: fresh {command}\n"
-        f"    args: [service.toml, --check, fresh{suffix}]\n"
-        f"  - id: {hook}\n    name: stale {command}\n"
-        f"    args: [service.toml, --check, stale{suffix}]\n", encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "pre_commit", "run", "--all-files", "--color",
-                           "never", "--config", str(config)],
-                          cwd=repo, env=env, capture_output=True, text=True, timeout=600)
-    output = done.stdout + done.stderr
-    assert done.returncode == 1, output
-    lines = output.splitlines()
-    assert any(l.startswith(f"fresh {command}") and l.endswith("Passed") for l in lines), output
-    assert any(l.startswith(f"stale {command}") and l.endswith("Failed") for l in lines), output
+    code, output = _run_config(hook_env, repo, [
+        {"id": hook, "name": f"fresh {command}", "args": f"[service.toml, --check, fresh{suffix}]"},
+        {"id": hook, "name": f"stale {command}", "args": f"[service.toml, --check, stale{suffix}]"},
+    ], "--all-files")
+    assert code == 1, output
+    assert re.search(rf"^fresh {command}\.+Passed$", output, re.M), output
+    assert re.search(rf"^stale {command}\.+Failed$", output, re.M), output
     assert ("MS703" if command == "inf" else "MS701") in output
