@@ -164,3 +164,15 @@ def test_header_directives_in_c_comments():
     assert [(d.line, [c for c, _ in d.codes]) for d in found] == [(1, ["MS313"]),
                                                                   (2, ["MS313", "MS409"])]
     assert found[0].codes[0][1] == text.splitlines()[0].index("MS313") + 1
+
+
+# --- the library ---------------------------------------------------------------------------
+
+def test_library_honours_directives_unless_told_not_to(tmp_path):
+    from validator.engine import lint_path
+
+    path = write(tmp_path, "a.toml", faulty('colour = "blue"  # mapisvc: ignore[MS104]'))
+    assert lint_path(path).diagnostics == []
+    assert [d.code for d in lint_path(path, suppressions=False).diagnostics] == ["MS104"]
+    unknown = write(tmp_path, "b.toml", STORE_TOML + "# mapisvc: ignore-file[MS999]\n")
+    assert [d.code for d in lint_path(unknown).diagnostics] == ["MS007"]

@@ -163,8 +163,13 @@ def read(data: bytes, path: str, fmt: str) -> tuple[Catalogue | None, list[Findi
 
 
 def lint_bytes(data: bytes, path: str, fmt: str | None = None, context: Context | None = None,
-               limits: dict | None = None) -> FileResult:
-    """Lint one input given as bytes; ``fmt`` defaults to what ``path`` suggests."""
+               limits: dict | None = None, suppressions: bool = True) -> FileResult:
+    """Lint one input given as bytes; ``fmt`` defaults to what ``path`` suggests.
+
+    Inline ``mapisvc: ignore[...]`` directives are honoured unless
+    ``suppressions`` is false (``check`` applies them itself, after the
+    configuration's selection, to tell unused ones).
+    """
     fmt = fmt or detect_format(path) or "toml"
     context = context or Context()
     limits = {**DEFAULT_LIMITS, **(limits or {})}
@@ -186,7 +191,13 @@ def lint_bytes(data: bytes, path: str, fmt: str | None = None, context: Context 
             findings += [f for f in validate(cat.data)
                          if f.loc is None or f.loc.pointer not in claimed]
         findings += rule_findings
-    return FileResult(path, resolve(findings, cat, path), cat, text)
+    diagnostics = resolve(findings, cat, path)
+    if suppressions and text is not None:
+        from . import rules, suppress
+
+        diagnostics = suppress.apply(diagnostics, text, fmt, path, rules.load_all)
+        diagnostics.sort(key=Diagnostic.sort_key)
+    return FileResult(path, diagnostics, cat, text)
 
 
 def resolve(findings: list[Finding], cat: Catalogue | None, path: str) -> list[Diagnostic]:
@@ -203,8 +214,8 @@ def resolve(findings: list[Finding], cat: Catalogue | None, path: str) -> list[D
 
 
 def lint_path(path: str | os.PathLike, fmt: str | None = None, context: Context | None = None,
-              limits: dict | None = None) -> FileResult:
+              limits: dict | None = None, suppressions: bool = True) -> FileResult:
     """Lint one file; an unreadable file raises OSError for the caller to report."""
     with open(path, "rb") as handle:
         data = handle.read()
-    return lint_bytes(data, str(path), fmt, context, limits)
+    return lint_bytes(data, str(path), fmt, context, limits, suppressions)

@@ -167,7 +167,7 @@ def _run(args, settings) -> int:
             fmt = _stdin_format(args.stdin_filename, data)
             where = args.stdin_filename or os.path.join(os.getcwd(), "-")
             cfg = settings.config_for(where)
-            result = engine.lint_bytes(data, name, fmt, state.context(cfg))
+            result = engine.lint_bytes(data, name, fmt, state.context(cfg), suppressions=False)
             state.finish(result, fmt, where)
             results.append(result)
             continue
@@ -181,7 +181,7 @@ def _run(args, settings) -> int:
             cfg = settings.config_for(item)
             fmt = engine.detect_format(item) or "toml"
             try:
-                result = engine.lint_path(item, fmt, context=state.context(cfg))
+                result = engine.lint_path(item, fmt, context=state.context(cfg), suppressions=False)
             except OSError as err:
                 problems.append(files.Problem(item, f"cannot read: {err.strerror or err}"))
                 continue
