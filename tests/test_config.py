@@ -225,7 +225,7 @@ def test_mapi_include_and_headers_feed_the_engine(tmp_path, monkeypatch):
     # The pair reaches the header check, as --header FILE would.
     seen = {}
 
-    def check_artefacts(results, headers, dlls, context):
+    def check_artefacts(results, headers, dlls, context, problems=None):
         seen["headers"], seen["dlls"] = list(headers), list(dlls)
         return []
 
@@ -264,3 +264,22 @@ def test_no_configuration_means_no_toml_machinery_at_start_up(tmp_path):
                           cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_findings_added_by_the_header_comparison_follow_the_configuration(tmp_path, monkeypatch):
+    # check_artefacts adds findings to the manifests' results and returns the headers'
+    # results; both go through selection, suppressions and severity like any other.
+    from validator.engine import Diagnostic, FileResult
+
+    def check_artefacts(results, headers, dlls, context, problems=None):
+        results[0].diagnostics.append(Diagnostic(results[0].path, 1, 1, 1, 2, "MS003", "error", "x"))
+        return [FileResult(headers[0], [Diagnostic(headers[0], 1, 1, 1, 2, "MS001", "error", "y")])]
+
+    monkeypatch.setitem(sys.modules, "validator.artefacts",
+                        types.SimpleNamespace(check_artefacts=check_artefacts))
+    manifest = write(tmp_path / "service.toml", STORE_TOML)
+    header = tmp_path / "service.h"
+    assert codes(check(manifest, "--header", header)) == ["MS001", "MS003"]
+    write(tmp_path / "mapisvc.toml", '[severity]\nMS001 = "warning"\n[per-file-ignores]\n"*.toml" = ["MS003"]\n')
+    result = check(manifest, "--header", header)
+    assert codes(result) == ["MS001"] and result.code == 0

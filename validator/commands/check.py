@@ -159,6 +159,9 @@ def _run(args, settings) -> int:
     paths = args.paths or (["-"] if args.stdin_filename else ["."])
     results = []
     problems = []
+    # (result, format, the path whose configuration applies); finished at the end,
+    # once the header comparison has added its findings to the manifests' results.
+    pending: list[tuple[object, str, str]] = []
     manifests: list[tuple[str, object]] = []
     for path in paths:
         if path == "-":
@@ -168,8 +171,7 @@ def _run(args, settings) -> int:
             where = args.stdin_filename or os.path.join(os.getcwd(), "-")
             cfg = settings.config_for(where)
             result = engine.lint_bytes(data, name, fmt, state.context(cfg), suppressions=False)
-            state.finish(result, fmt, where)
-            results.append(result)
+            pending.append((result, fmt, where))
             continue
         root_cfg = settings.config_for(path)
         exclude = files.DEFAULT_EXCLUDE + tuple(root_cfg.exclude)
@@ -185,10 +187,10 @@ def _run(args, settings) -> int:
             except OSError as err:
                 problems.append(files.Problem(item, f"cannot read: {err.strerror or err}"))
                 continue
-            state.finish(result, fmt, item)
-            results.append(result)
+            pending.append((result, fmt, item))
             if fmt in ("toml", "json"):
                 manifests.append((item, cfg))
+    results = [result for result, _fmt, _where in pending]
     headers = list(args.header)
     if not headers:  # the command line wins over the configuration's pairs
         for item, cfg in manifests:
@@ -198,10 +200,13 @@ def _run(args, settings) -> int:
     if headers or args.dll:
         from ..artefacts import check_artefacts
 
-        more = check_artefacts(results, headers, args.dll, state.context(settings.config_for(".")))
+        more = check_artefacts(results, headers, args.dll,
+                               state.context(settings.config_for(".")), problems)
         for result in more:
-            state.finish(result, engine.detect_format(result.path) or "header", result.path)
+            pending.append((result, engine.detect_format(result.path) or "header", result.path))
         results.extend(more)
+    for result, fmt, where in pending:
+        state.finish(result, fmt, where)
     for problem in problems:
         print(f"mapisvc: {problem.path}: {problem.message}", file=sys.stderr)
     options = {"colour": _colour(args), "quiet": args.quiet}
