@@ -167,8 +167,8 @@ def lint_bytes(data: bytes, path: str, fmt: str | None = None, context: Context 
     """Lint one input given as bytes; ``fmt`` defaults to what ``path`` suggests.
 
     Inline ``mapisvc: ignore[...]`` directives are honoured unless
-    ``suppressions`` is false (``check`` applies them itself, after the
-    configuration's selection, to tell unused ones).
+    ``suppressions`` is false; ``context.options["report_unused_ignores"]``
+    adds MS007 for directives that suppress nothing.
     """
     fmt = fmt or detect_format(path) or "toml"
     context = context or Context()
@@ -179,7 +179,10 @@ def lint_bytes(data: bytes, path: str, fmt: str | None = None, context: Context 
     if fmt == "header":
         from .readers.header_lint import lint_header
 
-        return lint_header(data, path, context)
+        result = lint_header(data, path, context)
+        if suppressions and result.text is not None:
+            result.diagnostics = _suppress(result.diagnostics, result.text, fmt, path, context)
+        return result
     cat, findings, text = read(data, path, fmt)
     if cat is not None:
         letter = "I" if fmt == "inf" else "M"
@@ -193,11 +196,21 @@ def lint_bytes(data: bytes, path: str, fmt: str | None = None, context: Context 
         findings += rule_findings
     diagnostics = resolve(findings, cat, path)
     if suppressions and text is not None:
-        from . import rules, suppress
-
-        diagnostics = suppress.apply(diagnostics, text, fmt, path, rules.load_all)
-        diagnostics.sort(key=Diagnostic.sort_key)
+        diagnostics = _suppress(diagnostics, text, fmt, path, context)
     return FileResult(path, diagnostics, cat, text)
+
+
+def _suppress(diagnostics: list[Diagnostic], text: str, fmt: str, path: str,
+              context: Context) -> list[Diagnostic]:
+    """Inline ``mapisvc: ignore[...]`` directives (validator.suppress); cheap without any."""
+    if "mapisvc:" not in text:
+        return diagnostics
+    from . import rules, suppress
+
+    kept = suppress.apply(diagnostics, text, fmt, path, rules.load_all,
+                          context.options.get("report_unused_ignores", False))
+    kept.sort(key=Diagnostic.sort_key)
+    return kept
 
 
 def resolve(findings: list[Finding], cat: Catalogue | None, path: str) -> list[Diagnostic]:

@@ -155,9 +155,8 @@ def apply(diagnostics: list, text: str | None, fmt: str, path: str, known_codes,
     # registry is loaded only when a file holds a directive).
     """Drop suppressed diagnostics; add MS007 for unknown (always) and unused (if asked) codes.
 
-    ``diagnostics`` are :class:`validator.engine.Diagnostic` objects already
-    filtered by the configuration, so a directive for a code the configuration
-    turns off counts as unused.
+    ``diagnostics`` are one file's :class:`validator.engine.Diagnostic` objects,
+    before the configuration's selection (the engine calls this as it lints).
     """
     directives = find_directives(text, fmt)
     if not directives:

@@ -1,9 +1,10 @@
 """``mapisvc check``: lint manifests, MAPISVC.INF files and headers.
 
-The pipeline for each file: the engine lints it → the configuration that
-governs it (``select``/``ignore``/``per-file-ignores``) drops what is turned
-off → inline suppressions drop what is waived (and add MS007) → ``severity``
-overrides apply → the reporter prints.  The exit code follows the final
+The pipeline for each file: the engine lints it and applies its inline
+suppressions (adding MS007 for unknown codes, and for unused ones with
+``--report-unused-ignores``) → the configuration that governs it
+(``select``/``ignore``/``per-file-ignores``) drops what is turned off →
+``severity`` overrides apply → the reporter prints.  The exit code follows the final
 severities, so ``severity = { MS507 = "error" }`` makes MS507 fail the build.
 """
 
@@ -115,21 +116,19 @@ class _Run:
         found = self._contexts.get(id(cfg))
         if found is None:
             found = engine.Context(mapi_include=self.settings.mapi_include(cfg))
+            # The engine applies inline suppressions (and reports unused ones) as
+            # it lints; selection and severities come after, here.
+            found.options["report_unused_ignores"] = self.settings.overrides.report_unused
             if cfg.headers:
                 found.options["headers"] = {cfg.resolve(m): cfg.resolve(h)
                                             for m, h in cfg.headers.items()}
             self._contexts[id(cfg)] = found
         return found
 
-    def finish(self, result, fmt: str, settings_path: str) -> None:
-        """Apply selection, per-file ignores, inline suppressions and severities."""
-        from .. import suppress
-
+    def finish(self, result, settings_path: str) -> None:
+        """Apply selection, per-file ignores and severities to one file's findings."""
         file_settings = self.settings.for_file(settings_path)
         kept = [d for d in result.diagnostics if file_settings.wants(d.code)]
-        kept = suppress.apply(kept, result.text, fmt, result.path, lambda: self.settings.known,
-                              self.settings.overrides.report_unused)
-        kept = [d for d in kept if file_settings.wants(d.code)]
         if file_settings.severity:
             for diag in kept:
                 diag.severity = file_settings.severity_of(diag.code, diag.severity)
@@ -159,9 +158,9 @@ def _run(args, settings) -> int:
     paths = args.paths or (["-"] if args.stdin_filename else ["."])
     results = []
     problems = []
-    # (result, format, the path whose configuration applies); finished at the end,
-    # once the header comparison has added its findings to the manifests' results.
-    pending: list[tuple[object, str, str]] = []
+    # (result, the path whose configuration applies); finished at the end, once
+    # the header comparison has added its findings to the manifests' results.
+    pending: list[tuple[object, str]] = []
     manifests: list[tuple[str, object]] = []
     for path in paths:
         if path == "-":
@@ -170,8 +169,8 @@ def _run(args, settings) -> int:
             fmt = _stdin_format(args.stdin_filename, data)
             where = args.stdin_filename or os.path.join(os.getcwd(), "-")
             cfg = settings.config_for(where)
-            result = engine.lint_bytes(data, name, fmt, state.context(cfg), suppressions=False)
-            pending.append((result, fmt, where))
+            result = engine.lint_bytes(data, name, fmt, state.context(cfg))
+            pending.append((result, where))
             continue
         root_cfg = settings.config_for(path)
         exclude = files.DEFAULT_EXCLUDE + tuple(root_cfg.exclude)
@@ -183,14 +182,14 @@ def _run(args, settings) -> int:
             cfg = settings.config_for(item)
             fmt = engine.detect_format(item) or "toml"
             try:
-                result = engine.lint_path(item, fmt, context=state.context(cfg), suppressions=False)
+                result = engine.lint_path(item, fmt, context=state.context(cfg))
             except OSError as err:
                 problems.append(files.Problem(item, f"cannot read: {err.strerror or err}"))
                 continue
-            pending.append((result, fmt, item))
+            pending.append((result, item))
             if fmt in ("toml", "json"):
                 manifests.append((item, cfg))
-    results = [result for result, _fmt, _where in pending]
+    results = [result for result, _where in pending]
     headers = list(args.header)
     if not headers:  # the command line wins over the configuration's pairs
         for item, cfg in manifests:
@@ -203,10 +202,10 @@ def _run(args, settings) -> int:
         more = check_artefacts(results, headers, args.dll,
                                state.context(settings.config_for(".")), problems)
         for result in more:
-            pending.append((result, engine.detect_format(result.path) or "header", result.path))
+            pending.append((result, result.path))
         results.extend(more)
-    for result, fmt, where in pending:
-        state.finish(result, fmt, where)
+    for result, where in pending:
+        state.finish(result, where)
     for problem in problems:
         print(f"mapisvc: {problem.path}: {problem.message}", file=sys.stderr)
     options = {"colour": _colour(args), "quiet": args.quiet}

@@ -7,8 +7,7 @@ describe("MS007", "W", "a suppression comment that names an unknown code, no cod
     A `mapisvc: ignore[...]` or `mapisvc: ignore-file[...]` comment that names a code mapisvc
     does not have (reported always), that names no code at all, or — with
     `--report-unused-ignores` — that names a code with no finding to suppress: on the line it
-    covers, or anywhere in the file for `ignore-file`. A code that the configuration turns
-    off counts as unused too.
+    covers, or anywhere in the file for `ignore-file`.
 
     ## Why it matters
     This is about mapisvc itself, not MAPI. A suppression outlives the fault it was written
