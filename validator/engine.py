@@ -109,9 +109,10 @@ def _resolve(finding: Finding, cat: Catalogue | None, path: str, severity: str) 
     if span is None:
         span = Span(1, 1, 1, 1)
     related = []
-    for loc, note in finding.related:
-        if cat is not None:
-            where = cat.source.span(loc)
+    for where, note in finding.related:
+        if isinstance(where, Loc) and cat is not None:
+            where = cat.source.span(where)
+        if isinstance(where, Span):
             related.append((path, where.line, where.column, note))
     return Diagnostic(path, span.line, span.column, span.end_line, span.end_column,
                       finding.code, finding.severity or severity, finding.message,

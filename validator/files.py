@@ -20,7 +20,7 @@ DEFAULT_EXCLUDE = (".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node
 
 _MANIFEST_TOML = re.compile(rb"^\s*(manifest_version\s*=|\[\s*(services|providers|sections|properties)\s*[.\]])",
                             re.MULTILINE)
-_MANIFEST_JSON = re.compile(rb'"manifest_version"\s*:')
+_MANIFEST_JSON = re.compile(rb'"manifest_version"\s*:|"\$schema"\s*:\s*"[^"]*manifest\.schema\.json"')
 
 
 @dataclass(slots=True)
@@ -66,7 +66,17 @@ def looks_like_manifest(path: str, head: bytes) -> bool:
     if suffix == ".toml":
         return bool(_MANIFEST_TOML.search(head))
     if suffix == ".json":
-        return bool(_MANIFEST_JSON.search(head))
+        # JSON Schemas and other tools' JSON mention manifest keys too: look at
+        # the top level when the file parses, at the text when it does not.
+        import json
+
+        try:
+            data = json.loads(head)
+        except (ValueError, RecursionError):
+            return bool(_MANIFEST_JSON.search(head))
+        return isinstance(data, dict) and (
+            "manifest_version" in data
+            or str(data.get("$schema", "")).endswith("manifest.schema.json"))
     return False
 
 

@@ -260,5 +260,5 @@ class Finding:
     loc: Loc | None = None
     severity: str | None = None  # None: the rule's default
     help: str | None = None
-    related: list[tuple[Loc, str]] = field(default_factory=list)
+    related: list[tuple[Loc | Span, str]] = field(default_factory=list)
     span: Span | None = None  # set directly by readers that know it (syntax errors)

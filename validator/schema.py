@@ -1,9 +1,13 @@
 """The manifest's JSON Schema: where it lives, and its errors as MS1xx findings.
 
-Validation uses jsonschema-rs (a compiled validator: about 20 ms to import and
-microseconds per manifest, where python-jsonschema takes 190 ms to import and
-tens of milliseconds per manifest).  python-jsonschema stays the reference in
-the test suite, which checks that both agree on generated manifests.
+Two engines validate, with the same results: :mod:`validator.schema_lite`, a
+small interpreter of the keywords our schema uses (no import cost: what one
+pre-commit run on a manifest or two wants), and jsonschema-rs, a compiled
+validator (~10 ms to import, then microseconds per manifest: what a run over
+a whole repository wants).  A process starts with the interpreter and moves
+to jsonschema-rs once it has validated ``COMPILED_AFTER`` manifests.
+python-jsonschema (190 ms to import) is the reference in the test suite,
+which checks that both engines agree with it on generated manifests.
 
 Each schema error becomes one finding on the key at fault, under the code of
 its keyword (cfn-lint's approach): ``required`` → MS101, ``type`` → MS102,
@@ -42,9 +46,11 @@ _OBJECT_NAMES = {"service": "service", "provider": "provider", "section": "secti
 
 def schema_path() -> Path:
     """The schema file: ``schema/`` in a checkout, the package's copy in a wheel."""
-    from importlib.resources import files
+    # The package's own directory (importlib.resources would cost ~10 ms of
+    # imports at start-up for the same answer with a regular file system).
+    from . import _schema
 
-    return Path(str(files("validator._schema").joinpath(SCHEMA_FILE)))
+    return Path(_schema.__file__).parent / SCHEMA_FILE
 
 
 @lru_cache(maxsize=1)
@@ -53,11 +59,30 @@ def load_schema() -> dict:
         return json.load(handle)
 
 
+COMPILED_AFTER = 8
+_validated = 0
+
+
 @lru_cache(maxsize=1)
-def _validator():
+def _compiled():
     import jsonschema_rs
 
     return jsonschema_rs.validator_for(load_schema())
+
+
+@lru_cache(maxsize=1)
+def _interpreted():
+    from .schema_lite import Interpreter
+
+    return Interpreter(load_schema())
+
+
+def _validator(engine: str = "auto"):
+    global _validated
+    _validated += 1
+    if engine == "compiled" or (engine == "auto" and _validated > COMPILED_AFTER):
+        return _compiled()
+    return _interpreted()
 
 
 def _json_type(value: Any) -> str:
@@ -131,6 +156,8 @@ def _leaves(error) -> Iterator[tuple[str, Any]]:
 
 def _pick(error) -> tuple[str, Any]:
     """One keyword for an error: for anyOf, the branch that says most."""
+    if error.kind.name not in ("anyOf", "oneOf"):
+        return error.kind.name, error
     leaves = list(_leaves(error))
     if not leaves:
         return error.kind.name, error
@@ -161,7 +188,9 @@ def _allowed_types(schema_path: list) -> list[str]:
     return t if isinstance(t, list) else [t] if t else []
 
 
-def _finding(error, data: Any) -> Iterator[Finding]:
+def _finding(error, data: Any) -> Iterator[tuple[Finding, str | None]]:
+    """The findings for one schema error, each with the member name it concerns
+    (missing, or suggested for a misspelt one) where there is one."""
     pointer = tuple(error.instance_path)
     schema_path = list(error.schema_path)
     keyword, leaf = _pick(error)
@@ -173,20 +202,20 @@ def _finding(error, data: Any) -> Iterator[Finding]:
             keyword == "required" and leaf.kind.property == "manifest_version"):
         if keyword == "required":
             yield Finding("MS106", "the manifest has no `manifest_version`", Loc((), "key"),
-                          help="add `manifest_version = 1` at the top")
+                          help="add `manifest_version = 1` at the top"), None
         else:
             yield Finding("MS106", f"manifest_version {json.dumps(value)} is not supported;"
                           " this mapisvc reads version 1", Loc(pointer, "value"),
-                          help="set `manifest_version = 1`")
+                          help="set `manifest_version = 1`"), None
         return
     if keyword == "anyOf-required":
         yield Finding("MS101", f"{owner} needs `id`, or `set` with `name` or `lid`",
-                      Loc(pointer, "key"), help="add `id = 0x66NN` for a profile property")
+                      Loc(pointer, "key"), help="add `id = 0x66NN` for a profile property"), None
         return
     if keyword == "required":
         missing = leaf.kind.property
         yield Finding("MS101", f"{owner} is missing required member `{missing}`",
-                      Loc(pointer, "key"), help=f"add `{missing}`")
+                      Loc(pointer, "key"), help=f"add `{missing}`"), missing
         return
     if keyword == "additionalProperties":
         known = list(_schema_node(leaf_path[:-1]).get("properties", {}))
@@ -196,7 +225,7 @@ def _finding(error, data: Any) -> Iterator[Finding]:
             yield Finding("MS104", f"unknown member `{name}` in {owner}{hint}",
                           Loc(pointer + (name,), "key"),
                           help=f"known members: {', '.join(known)}" if not close else
-                          f"rename it to `{close[0]}`")
+                          f"rename it to `{close[0]}`"), close[0] if close else None
         return
     code = KEYWORD_CODES.get(keyword, "MS103")
     member = _member(pointer)
@@ -213,19 +242,32 @@ def _finding(error, data: Any) -> Iterator[Finding]:
         message = f"`{member}` must not be empty"
     else:
         message = f"`{member}`: {leaf.message}"
-    yield Finding(code, message, Loc(pointer, "value"))
+    yield Finding(code, message, Loc(pointer, "value")), None
 
 
 def _article(word: str) -> str:
     return ("an " if word[:1] in "aeiou" else "a ") + word
 
 
-def validate(data: Any) -> list[Finding]:
-    """Schema findings for parsed manifest data (empty when it is valid)."""
-    validator = _validator()
+def validate(data: Any, engine: str = "auto") -> list[Finding]:
+    """Schema findings for parsed manifest data (empty when it is valid).
+
+    ``engine`` is ``"auto"``, ``"compiled"`` (jsonschema-rs) or ``"interpreted"``.
+    """
+    validator = _validator(engine)
     if validator.is_valid(data):
         return []
-    findings: list[Finding] = []
-    for error in validator.iter_errors(data):
-        findings.extend(_finding(error, data))
-    return findings
+    found = [pair for error in validator.iter_errors(data) for pair in _finding(error, data)]
+    # One fault, one finding: a misspelt required member is reported once, as
+    # the unknown member (MS104, with its suggestion), not also as missing.
+    misspelt = {(f.loc.pointer[:-1], name) for f, name in found if f.code == "MS104" and name}
+    out, seen = [], set()
+    for finding, name in found:
+        if finding.code == "MS101" and (finding.loc.pointer, name) in misspelt:
+            continue
+        key = (finding.code, finding.loc.pointer, finding.message if finding.code == "MS104" else "")
+        if key in seen:  # e.g. `type` and `enum` both failing on one value
+            continue
+        seen.add(key)
+        out.append(finding)
+    return out

@@ -212,9 +212,9 @@ def duplicate_identity(key: str) -> str:
     canonical = canonical_key(key)
     prop_id = _NAME_IDS.get(canonical)
     if prop_id is None and canonical.startswith("PR_"):
-        from ..tags import known_tags  # only when a non-member tag name is seen
+        from ..tags import core_tags  # only when a non-member tag name is seen
 
-        found = known_tags().by_name(canonical)
+        found = core_tags().lookup(canonical)
         if found:
             prop_id = found[0][0]
     return f"#{prop_id:04X}" if prop_id is not None else canonical

@@ -100,7 +100,7 @@ def parse_json(text: str, path: str) -> tuple[Any, list[Finding]]:
     for pointer, first, again in index.duplicates:
         findings.append(Finding(
             "MS002", f"key '{pointer[-1]}' appears twice in one object; JSON readers keep only one"
-            " of them", span=again, related=[(Loc(pointer), "first written here")],
+            " of them", span=again, related=[(first, "first written here")],
             help="remove or rename one of the two members"))
     if data is None:  # json.loads failed where the scanner did not (deep nesting)
         return None, findings or [Finding("MS005", "JSON nesting is too deep to read",

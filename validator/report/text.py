@@ -41,11 +41,11 @@ def format_diagnostic(diag, lines: list[str] | None, colour: bool = False) -> li
     out = [head]
     if lines is not None:
         out += _snippet(diag, lines, colour)
-    pad = " " * (len(str(diag.line)) + 1)
+    pad = " " * (len(str(diag.line)) + 1)  # lines up with the gutter's '|'
     for path, line, column, note in diag.related:
-        out.append(f"{pad} = note: {note} at {path}:{line}:{column}")
+        out.append(f"{pad}= note: {note} at {path}:{line}:{column}")
     if diag.help:
-        out.append(f"{pad} = help: {diag.help}")
+        out.append(f"{pad}= help: {diag.help}")
     return out
 
 
