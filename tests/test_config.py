@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT, run_cli
+from .conftest import FIXTURES, ROOT, run_cli
 
 VALID = FIXTURES / "valid"
 STORE_TOML = (VALID / "store.toml").read_text(encoding="utf-8")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT, need
+from .conftest import FIXTURES, ROOT, need
 
 VALID = FIXTURES / "valid"
 

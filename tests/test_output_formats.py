@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT, run_cli
+from .conftest import FIXTURES, ROOT, run_cli
 
 STORE_TOML = (FIXTURES / "valid" / "store.toml").read_text(encoding="utf-8")
 HEADER = "[services.CONTOSO_STORE]\n"
@@ -39,7 +39,7 @@ def findings_json(inputs, *args):
 @pytest.fixture(scope="module")
 def sarif_validator():
     import jsonschema
-    from conftest import SHARED, need
+    from .conftest import SHARED, need
 
     path = SHARED / "reference" / "sarif-schema-2.1.0.json"
     need(path.is_file(), f"{path} is absent (it sits beside the repository in CI)")

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, ROOT, need, run_cli
+from .conftest import FIXTURES, ROOT, need, run_cli
 
 GIT = shutil.which("git")
 IDENTITY = ["-c", "user.name=mapisvc tests", "-c", "user.email=tests@mapisvc.invalid",

@@ -6,7 +6,7 @@ import re
 import subprocess
 import sys
 
-from conftest import ROOT, run_cli
+from .conftest import ROOT, run_cli
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 START, END = "<!-- rules-table:start -->", "<!-- rules-table:end -->"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, run_cli
+from .conftest import FIXTURES, run_cli
 from validator.suppress import find_directives
 
 STORE_TOML = (FIXTURES / "valid" / "store.toml").read_text(encoding="utf-8")
