@@ -178,3 +178,16 @@ def test_library_honours_directives_unless_told_not_to(tmp_path):
     assert [d.code for d in lint_path(path, suppressions=False).diagnostics] == ["MS104"]
     unknown = write(tmp_path, "b.toml", STORE_TOML + "# mapisvc: ignore-file[MS999]\n")
     assert [d.code for d in lint_path(unknown).diagnostics] == ["MS007"]
+
+
+def test_ms007_fixtures():
+    bad = FIXTURES / "bad"
+    assert check(bad / "MS007-unknown-code.toml") == [("MS007", 6, 45)]
+    assert check(bad / "MS007-unknown-code.inf") == [("MS007", 17, 19)]
+    for near in sorted((FIXTURES / "near").glob("MS007-*")):
+        assert check(near, "--report-unused-ignores") == [], near.name
+        # Each near miss really suppresses something.
+        assert run_cli("check", "--format", "json", str(near)).json()["findings"] == []
+        from validator.engine import lint_path
+
+        assert lint_path(near, suppressions=False).diagnostics, near.name
