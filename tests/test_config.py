@@ -254,7 +254,8 @@ def test_stdin_uses_the_configuration_of_its_name(tmp_path, monkeypatch):
 def test_no_configuration_means_no_toml_machinery_at_start_up(tmp_path):
     # Discovery without a configuration file is a few stat calls: no tomllib,
     # no rule registry.  (pyproject.toml without [tool.mapisvc] is not parsed.)
-    write(tmp_path / "pyproject.toml", '[project]\nname = "mapisvc-user"\n')
+    write(tmp_path / "pyproject.toml", '[project]\nname = "mapisvc-user"\n\n'
+          '[project.scripts]\nmapisvc-user = "x:main"\n\n[tool.setuptools]\npackages = []\n')
     inf = write(tmp_path / "mapisvc.inf", "[Services]\n")
     probe = ("import sys\nfrom validator import config\n"
              "settings = config.Settings()\n"

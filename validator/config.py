@@ -44,11 +44,11 @@ KEYS = ("select", "extend-select", "ignore", "severity", "per-file-ignores", "ex
 SEVERITY_WORDS = ("error", "warning", "info")
 
 _SELECTOR = re.compile(r"MS\d{0,3}")
-# A pyproject.toml that may hold [tool.mapisvc] (or [tool] with a mapisvc key):
-# only those are worth parsing.
+# A pyproject.toml that holds a [tool.mapisvc] table (or tool.mapisvc dotted
+# keys): only those are parsed, and only those stop the walk upwards.
 _TOOL_TABLE = re.compile(
-    rb"""(?m)^[ \t]*(\[[ \t]*["']?tool["']?[ \t]*(\.[ \t]*["']?mapisvc["']?[ \t]*)?[\].]"""
-    rb"""|["']?tool["']?[ \t]*\.[ \t]*["']?mapisvc)""")
+    rb"""(?m)^[ \t]*(\[[ \t]*["']?tool["']?[ \t]*\.[ \t]*["']?mapisvc["']?[ \t]*[\].]"""
+    rb"""|["']?tool["']?[ \t]*\.[ \t]*["']?mapisvc["']?[ \t]*[.=])""")
 
 
 class ConfigError(Exception):
