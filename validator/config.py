@@ -43,10 +43,10 @@ KEYS = ("select", "extend-select", "ignore", "severity", "per-file-ignores", "ex
         "headers", "mapi-include")
 SEVERITY_WORDS = ("error", "warning", "info")
 
-_SELECTOR = re.compile(r"MS\d{0,3}")
+_SELECTOR = r"MS\d{0,3}"
 # A pyproject.toml that holds a [tool.mapisvc] table (or tool.mapisvc dotted
 # keys): only those are parsed, and only those stop the walk upwards.
-_TOOL_TABLE = re.compile(
+_TOOL_TABLE = (
     rb"""(?m)^[ \t]*(\[[ \t]*["']?tool["']?[ \t]*\.[ \t]*["']?mapisvc["']?[ \t]*[\].]"""
     rb"""|["']?tool["']?[ \t]*\.[ \t]*["']?mapisvc["']?[ \t]*[.=])""")
 
@@ -102,7 +102,9 @@ def _has_tool_table(path: str) -> bool:
             data = handle.read()
     except OSError:
         return False
-    return b"mapisvc" in data and bool(_TOOL_TABLE.search(data))
+    # The pattern is compiled (and cached by re) only for a pyproject.toml that
+    # mentions mapisvc at all: most runs never pay for it.
+    return b"mapisvc" in data and re.search(_TOOL_TABLE, data) is not None
 
 
 def find_config(directory: str, cache: dict[str, str | None] | None = None) -> str | None:
@@ -234,7 +236,7 @@ def check_selector(selector, known_codes) -> str | None:
     upper = selector.strip().upper()
     if upper == "ALL":
         return None
-    if not _SELECTOR.fullmatch(upper) or not expand(upper, known_codes):
+    if not re.fullmatch(_SELECTOR, upper) or not expand(upper, known_codes):
         import difflib
 
         close = difflib.get_close_matches(upper, list(known_codes), n=1)
