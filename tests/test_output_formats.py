@@ -241,3 +241,12 @@ def test_output_file(inputs, tmp_path):
     run_cli("check", "-o", str(text), *inputs)
     assert "\033[" not in text.read_text(encoding="utf-8")
     assert "svc/service.toml:6:1: MS104" in text.read_text(encoding="utf-8")
+
+
+def test_walked_paths_are_normalised_for_github_and_sarif(inputs):
+    github = run_cli("check", "--format", "github", "./svc").out
+    assert "file=svc/mapisvc.inf," in github and "file=./" not in github
+    sarif = json.loads(run_cli("check", "--format", "sarif", "./svc").out)
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            for r in sarif["runs"][0]["results"]}
+    assert uris == {"svc/mapisvc.inf", "svc/service.toml"}

@@ -191,3 +191,10 @@ def test_ms007_fixtures():
         from validator.engine import lint_path
 
         assert lint_path(near, suppressions=False).diagnostics, near.name
+
+
+def test_a_prefix_is_not_a_code_in_a_directive(tmp_path):
+    path = write(tmp_path, "a.toml", faulty('colour = "blue"  # mapisvc: ignore[MS1]'))
+    result = run_cli("check", "--format", "json", str(path)).json()["findings"]
+    assert [f["code"] for f in result] == ["MS104", "MS007"]
+    assert "whole rule codes, not the prefix 'MS1'" in result[1]["message"]

@@ -201,9 +201,11 @@ def _unused(directives: list[Directive], path: str, known: set[str], report_unus
             upper = code.upper()
             end = column + len(code)
             if upper not in known:
+                prefix = any(k.startswith(upper) for k in known) and upper.startswith("MS")
+                message = (f"suppressions take whole rule codes, not the prefix '{code}'" if prefix
+                           else f"suppression names unknown rule code '{code}'")
                 yield Diagnostic(path, directive.line, column, directive.line, end, UNUSED_CODE,
-                                 "warning", f"suppression names unknown rule code '{code}'",
-                                 help="'mapisvc rules' lists the codes")
+                                 "warning", message, help="'mapisvc rules' lists the codes")
             elif report_unused and upper not in directive.used:
                 where = "in this file" if directive.whole_file else "on the line it covers"
                 yield Diagnostic(path, directive.line, column, directive.line, end, UNUSED_CODE,

@@ -8,6 +8,8 @@ in properties.
 
 from __future__ import annotations
 
+import os
+
 _LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
 
 
@@ -23,7 +25,8 @@ def render(results: list, options: dict) -> str:
     diagnostics = sorted((d for r in results for d in r.diagnostics), key=lambda d: d.sort_key())
     out = []
     for diag in diagnostics:
-        props = [f"file={escape_property(diag.path)}", f"line={diag.line}", f"col={diag.column}"]
+        path = os.path.normpath(diag.path) if diag.path != "-" else diag.path  # ./a.inf → a.inf
+        props = [f"file={escape_property(path.replace(os.sep, '/'))}", f"line={diag.line}", f"col={diag.column}"]
         if diag.end_line >= diag.line:
             props += [f"endLine={diag.end_line}", f"endColumn={diag.end_column}"]
         props.append(f"title={escape_property(f'mapisvc {diag.code}')}")

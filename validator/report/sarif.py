@@ -26,7 +26,7 @@ def _uri(path: str) -> tuple[str, str | None]:
     """(uri, uriBaseId) for a finding's path."""
     if os.path.isabs(path):
         return Path(path).as_uri(), None
-    return quote(Path(path).as_posix()), "%SRCROOT%"
+    return quote(Path(os.path.normpath(path)).as_posix()), "%SRCROOT%"  # ./a.inf → a.inf
 
 
 def _location(path: str, line: int, column: int, end_line: int, end_column: int) -> dict:
