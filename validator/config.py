@@ -139,12 +139,22 @@ def find_config(directory: str, cache: dict[str, str | None] | None = None) -> s
 
 # --- reading and validating -----------------------------------------------------------
 
+def _shown(path: str) -> str:
+    """A configuration's path as messages show it: relative to the current directory if below it."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return path
+    return path if relative.startswith(os.pardir) else relative
+
+
 def load(path: str, known_codes=None) -> Config:
     """Read and validate one configuration file; raise :class:`ConfigError`."""
     import tomllib
 
+    real, path = path, _shown(path)
     try:
-        with open(path, "rb") as handle:
+        with open(real, "rb") as handle:
             data = handle.read()
     except OSError as err:
         raise ConfigError([f"{path}: cannot read configuration: {err.strerror or err}"]) from None
@@ -170,7 +180,7 @@ def load(path: str, known_codes=None) -> Config:
         prefix = ""
     finder = _Positions(text, in_pyproject)
     validate(table, path, finder, prefix, known_codes)
-    return Config(path, os.path.dirname(os.path.abspath(path)), table)
+    return Config(real, os.path.dirname(os.path.abspath(real)), table)
 
 
 class _Positions:
