@@ -119,9 +119,6 @@ class _Run:
             # The engine applies inline suppressions (and reports unused ones) as
             # it lints; selection and severities come after, here.
             found.options["report_unused_ignores"] = self.settings.overrides.report_unused
-            if cfg.headers:
-                found.options["headers"] = {cfg.resolve(m): cfg.resolve(h)
-                                            for m, h in cfg.headers.items()}
             self._contexts[id(cfg)] = found
         return found
 
@@ -156,7 +153,6 @@ def _run(args, settings) -> int:
 
     state = _Run(args, settings)
     paths = args.paths or (["-"] if args.stdin_filename else ["."])
-    results = []
     problems = []
     # (result, the path whose configuration applies); finished at the end, once
     # the header comparison has added its findings to the manifests' results.
