@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from ._inputs import HASH_COMMENT, inf_with
 from .conftest import FIXTURES, ROOT, run_cli
 
 VALID = FIXTURES / "valid"
@@ -21,7 +22,7 @@ FAULTY_TOML = STORE_TOML.replace("[services.CONTOSO_STORE]\n",
 FAULTY_JSON = STORE_JSON.replace('"display_name": "Contoso Mailbox Store",',
                                  '"display_name": "Contoso Mailbox Store", "colour": "blue",', 1)
 # A '#' comment with '=' in MAPISVC.INF: MS006, a warning (exit 0 by default).
-WARNING_INF = "[Services]\n; nothing yet\n# PR_X=1\n"
+WARNING_INF = inf_with(HASH_COMMENT)
 
 
 def write(path: Path, text: str) -> Path:

@@ -11,13 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from ._inputs import DUPLICATE_KEY, HASH_COMMENT, inf_with, toml_with
 from .conftest import FIXTURES, ROOT, run_cli
 
-STORE_TOML = (FIXTURES / "valid" / "store.toml").read_text(encoding="utf-8")
-HEADER = "[services.CONTOSO_STORE]\n"
-FAULTY_TOML = STORE_TOML.replace(HEADER, HEADER + 'colour = "blue"\n', 1)  # MS104 at 6:1
-# MS002 (error, with a related location) at 6:1 and MS006 (warning) at 7:1.
-FAULTY_INF = "[Services]\nX=Y\n\n[X]\nProviders=A\nproviders=B\n# PR_X=1\n"
+FAULTY_TOML = toml_with('colour = "blue"')  # MS104 at 6:1
+# MS002 (error, with a related location) at 20:1 and MS006 (warning) at 21:1.
+FAULTY_INF = inf_with(DUPLICATE_KEY, HASH_COMMENT)
 
 
 @pytest.fixture
@@ -117,9 +116,9 @@ def test_github_workflow_commands(inputs):
     assert result.code == 1
     lines = result.out.splitlines()
     assert len(lines) == 3
-    assert lines[0].startswith("::error file=svc/mapisvc.inf,line=6,col=1,endLine=6,endColumn=")
+    assert lines[0].startswith("::error file=svc/mapisvc.inf,line=20,col=1,endLine=20,endColumn=")
     assert ",title=mapisvc MS002::MS002 " in lines[0]
-    assert lines[1].startswith("::warning file=svc/mapisvc.inf,line=7,col=1,")
+    assert lines[1].startswith("::warning file=svc/mapisvc.inf,line=21,col=1,")
     assert lines[2].startswith("::error file=svc/service.toml,line=6,col=1,")
     assert all("\n" not in line for line in lines)
     assert "%0Ahelp: " in lines[1]
@@ -139,8 +138,8 @@ def test_concise(inputs):
     result = run_cli("check", "--format", "concise", *inputs)
     assert result.code == 1
     lines = result.out.splitlines()
-    assert lines[0].startswith("svc/mapisvc.inf:6:1: MS002 key 'providers' appears twice")
-    assert lines[1].startswith("svc/mapisvc.inf:7:1: MS006 (warning) ")
+    assert lines[0].startswith("svc/mapisvc.inf:20:1: MS002 key 'pr_display_name' appears twice")
+    assert lines[1].startswith("svc/mapisvc.inf:21:1: MS006 (warning) ")
     assert lines[2].startswith("svc/service.toml:6:1: MS104 unknown member `colour`")
     assert lines[3] == "Found 2 errors, 1 warning in 2 files."
     assert len(lines) == 4
@@ -157,7 +156,7 @@ def test_json_contract(inputs):
     for finding in document["findings"]:
         assert keys <= set(finding)
     # `pointer` where there is one: the manifest's JSON pointer, the INF section/key.
-    assert document["findings"][0]["pointer"] == "/X/providers"
+    assert document["findings"][0]["pointer"] == "/CONTOSO_STORE_MS/pr_display_name"
     assert "pointer" not in document["findings"][1]  # MS006: a comment line has none
     order = [(f["path"], f["line"], f["column"], f["code"]) for f in document["findings"]]
     assert order == sorted(order)

@@ -6,16 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import FIXTURES, run_cli
 from validator.suppress import find_directives
 
-STORE_TOML = (FIXTURES / "valid" / "store.toml").read_text(encoding="utf-8")
+from ._inputs import DUPLICATE_KEY, HASH_COMMENT, SOUND_INF, STORE_TOML, inf_with
+from ._inputs import toml_with as faulty
+from .conftest import FIXTURES, run_cli
+
 HEADER = "[services.CONTOSO_STORE]\n"
-
-
-def faulty(line: str) -> str:
-    """The store manifest with one extra line in the service table: line 6."""
-    return STORE_TOML.replace(HEADER, HEADER + line + "\n", 1)
 
 
 def check(path: Path, *args: str):
@@ -102,46 +99,44 @@ def test_json_has_no_directives(tmp_path):
 
 # --- MAPISVC.INF ------------------------------------------------------------------------
 
-DUPLICATE_KEY_INF = "[Services]\nX=Y\n\n[X]\nProviders=A\n{above}providers=B\n"
-
-
 def test_inf_directive_is_the_comment_line_above(tmp_path):
-    assert check(write(tmp_path, "a.inf", DUPLICATE_KEY_INF.format(above=""))) == [("MS002", 6, 1)]
-    text = DUPLICATE_KEY_INF.format(above="; mapisvc: ignore[MS002]\n")
+    assert check(write(tmp_path, "a.inf", inf_with(DUPLICATE_KEY))) == [("MS002", 20, 1)]
+    text = inf_with("; mapisvc: ignore[MS002]", DUPLICATE_KEY)
     assert check(write(tmp_path, "b.inf", text)) == []
     # A block of comments above the entry; '#' comments too.
-    text = DUPLICATE_KEY_INF.format(above="# mapisvc: ignore[MS002]\n; why: legacy installer\n")
+    text = inf_with("# mapisvc: ignore[MS002]", "; why: an old installer reads it", DUPLICATE_KEY)
     assert check(write(tmp_path, "c.inf", text), "--report-unused-ignores") == []
 
 
 def test_inf_blank_line_breaks_the_link(tmp_path):
-    text = DUPLICATE_KEY_INF.format(above="; mapisvc: ignore[MS002]\n\n")
+    text = inf_with("; mapisvc: ignore[MS002]", "", DUPLICATE_KEY)
     found = check(write(tmp_path, "a.inf", text), "--report-unused-ignores")
-    assert [c for c, *_ in found] == ["MS007", "MS002"]
+    assert found == [("MS007", 20, 19), ("MS002", 22, 1)]
 
 
 def test_inf_trailing_text_on_an_entry_is_its_value_not_a_directive(tmp_path):
-    text = "[Services]\nX=Y\n\n[X]\nProviders=A\nproviders=B ; mapisvc: ignore[MS002]\n"
+    text = inf_with(DUPLICATE_KEY + " ; mapisvc: ignore[MS002]")
     assert [c for c, *_ in check(write(tmp_path, "a.inf", text))] == ["MS002"]
 
 
 def test_inf_section_header_may_carry_the_directive(tmp_path):
-    text = "[Services]\nX=Y\n\n[X]\nProviders=A\n\n[x] ; mapisvc: ignore[MS003]\nA=1\n"
-    assert check(write(tmp_path, "a.inf", text), "--report-unused-ignores") == []
-    bare = text.replace(" ; mapisvc: ignore[MS003]", "")
+    second = SOUND_INF + "\n[contoso_store_ms] ; mapisvc: ignore[MS003]\nPR_DISPLAY_NAME=Old\n"
+    assert check(write(tmp_path, "a.inf", second), "--report-unused-ignores") == []
+    bare = second.replace(" ; mapisvc: ignore[MS003]", "")
     assert [c for c, *_ in check(write(tmp_path, "b.inf", bare))] == ["MS003"]
 
 
 def test_inf_finding_on_a_comment_line(tmp_path):
     # MS006 is reported on a '#' comment line: a directive above it, or on it, applies.
-    above = "[Services]\n; mapisvc: ignore[MS006]\n# PR_X=1\n"
+    assert [c for c, *_ in check(write(tmp_path, "x.inf", inf_with(HASH_COMMENT)))] == ["MS006"]
+    above = inf_with("; mapisvc: ignore[MS006]", HASH_COMMENT)
     assert check(write(tmp_path, "a.inf", above), "--report-unused-ignores") == []
-    same = "[Services]\n# PR_X=1 mapisvc: ignore[MS006]\n"
+    same = inf_with(HASH_COMMENT + " mapisvc: ignore[MS006]")
     assert check(write(tmp_path, "b.inf", same), "--report-unused-ignores") == []
 
 
 def test_inf_ignore_file(tmp_path):
-    text = DUPLICATE_KEY_INF.format(above="") + "; mapisvc: ignore-file[MS002]\n"
+    text = inf_with(DUPLICATE_KEY) + "; mapisvc: ignore-file[MS002]\n"
     assert check(write(tmp_path, "a.inf", text), "--report-unused-ignores") == []
 
 
