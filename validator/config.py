@@ -342,12 +342,11 @@ class Overrides:
     """What the command line says; it wins over any configuration file."""
 
     def __init__(self, select=None, extend_select=(), ignore=(), mapi_include=(),
-                 headers=(), report_unused=False):
+                 report_unused=False):
         self.select = select
         self.extend_select = list(extend_select)
         self.ignore = list(ignore)
         self.mapi_include = list(mapi_include)
-        self.headers = list(headers)
         self.report_unused = report_unused
 
 
@@ -472,9 +471,6 @@ class Settings:
         if self.overrides.mapi_include:
             return self.overrides.mapi_include
         return [config.resolve(p) for p in config.mapi_include]
-
-    def exclude(self, config: Config) -> tuple[str, ...]:
-        return tuple(config.exclude)
 
     def headers_for(self, manifest: str, config: Config) -> str | None:
         """The public header paired with ``manifest`` by the ``headers`` key."""

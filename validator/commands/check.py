@@ -93,7 +93,7 @@ def _settings(args):
             select=config.parse_selectors(args.select, "--select", known),
             extend_select=config.parse_selectors(args.extend_select, "--extend-select", known),
             ignore=config.parse_selectors(args.ignore, "--ignore", known),
-            mapi_include=args.mapi_include, headers=args.header,
+            mapi_include=args.mapi_include,
             report_unused=args.report_unused_ignores)
     except ValueError as err:
         raise UsageError(str(err)) from None
