@@ -1,4 +1,12 @@
-"""``mapisvc check``: lint manifests, MAPISVC.INF files and headers."""
+"""``mapisvc check``: lint manifests, MAPISVC.INF files and headers.
+
+The pipeline for each file: the engine lints it and applies its inline
+suppressions (adding MS007 for unknown codes, and for unused ones with
+``--report-unused-ignores``) → the configuration that governs it
+(``select``/``ignore``/``per-file-ignores``) drops what is turned off →
+``severity`` overrides apply → the reporter prints.  The exit code follows the final
+severities, so ``severity = { MS507 = "error" }`` makes MS507 fail the build.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +16,7 @@ import sys
 
 from ..cli import UsageError
 
-FORMAT_CHOICES = ("text", "json")
+FORMAT_CHOICES = ("text", "concise", "json", "sarif", "github")
 
 
 def add_arguments(parser, name: str) -> None:
@@ -21,7 +29,30 @@ def add_arguments(parser, name: str) -> None:
     parser.add_argument("--strict", action="store_true",
                         help="exit 1 on any finding, not only errors")
     parser.add_argument("--stdin-filename", metavar="NAME",
-                        help="the name (and so the format) of what '-' reads")
+                        help="the name (and so the format and configuration) of what '-' reads;"
+                        " with no PATH, standard input is read")
+    parser.add_argument("--config", metavar="FILE",
+                        help="use this configuration file (mapisvc.toml or pyproject.toml)"
+                        " instead of looking for one")
+    parser.add_argument("--select", action="append", metavar="CODES",
+                        help="check only these rules (comma-separated codes or prefixes; ALL);"
+                        " replaces the configuration's select")
+    parser.add_argument("--extend-select", action="append", default=[], metavar="CODES",
+                        help="check these rules too")
+    parser.add_argument("--ignore", action="append", default=[], metavar="CODES",
+                        help="do not report these rules")
+    parser.add_argument("--statistics", action="store_true",
+                        help="print the number of findings per code instead of the findings")
+    parser.add_argument("--report-unused-ignores", action="store_true",
+                        help="report suppression comments that suppress nothing (MS007)")
+    parser.add_argument("--force-exclude", action="store_true",
+                        help="apply exclusions to files named on the command line too, and skip"
+                        " named TOML/JSON files that are not manifests (for pre-commit)")
+    colour = parser.add_mutually_exclusive_group()
+    colour.add_argument("--color", "--colour", dest="color", action="store_const", const=True,
+                        default=None, help="colour the text output even when it is not a terminal")
+    colour.add_argument("--no-color", "--no-colour", dest="color", action="store_const",
+                        const=False, help="never colour the output (NO_COLOR=1 does too)")
     parser.add_argument("--mapi-include", action="append", default=[], metavar="DIR",
                         help="a directory with MAPI SDK headers to learn well-known tags from")
     parser.add_argument("--header", action="append", default=[], metavar="FILE",
@@ -52,36 +83,134 @@ def _stdin_format(name: str | None, data: bytes) -> str:
     return "inf" if _INF_HINT.search(head) else "toml"
 
 
+def _settings(args):
+    from .. import config
+
+    cli_selectors = args.select is not None or args.extend_select or args.ignore
+    known = config._codes() if cli_selectors else ()
+    try:
+        overrides = config.Overrides(
+            select=config.parse_selectors(args.select, "--select", known),
+            extend_select=config.parse_selectors(args.extend_select, "--extend-select", known),
+            ignore=config.parse_selectors(args.ignore, "--ignore", known),
+            mapi_include=args.mapi_include,
+            report_unused=args.report_unused_ignores)
+    except ValueError as err:
+        raise UsageError(str(err)) from None
+    if args.config and not os.path.isfile(args.config):
+        raise UsageError(f"--config: no such file: {args.config}")
+    return config.Settings(overrides, explicit=args.config)
+
+
+class _Run:
+    """One ``check`` run: configuration per file, one engine context per configuration."""
+
+    def __init__(self, args, settings):
+        self.args = args
+        self.settings = settings
+        self._contexts: dict[int, object] = {}
+
+    def context(self, cfg):
+        from .. import engine
+
+        found = self._contexts.get(id(cfg))
+        if found is None:
+            found = engine.Context(mapi_include=self.settings.mapi_include(cfg))
+            # The engine applies inline suppressions (and reports unused ones) as
+            # it lints; selection and severities come after, here.
+            found.options["report_unused_ignores"] = self.settings.overrides.report_unused
+            self._contexts[id(cfg)] = found
+        return found
+
+    def finish(self, result, settings_path: str) -> None:
+        """Apply selection, per-file ignores and severities to one file's findings."""
+        file_settings = self.settings.for_file(settings_path)
+        kept = [d for d in result.diagnostics if file_settings.wants(d.code)]
+        if file_settings.severity:
+            for diag in kept:
+                diag.severity = file_settings.severity_of(diag.code, diag.severity)
+        kept.sort(key=lambda d: d.sort_key())
+        result.diagnostics = kept
+
+
 def run(args) -> int:
+    from .. import config as config_module
+
+    if args.statistics and args.format in ("sarif", "github"):
+        raise UsageError(f"--statistics prints a table: use it with --format text, concise or"
+                         f" json, not {args.format}")
+    try:
+        return _run(args, _settings(args))
+    except config_module.ConfigError as err:
+        for message in err.messages:
+            print(f"mapisvc: {message}", file=sys.stderr)
+        return 2
+
+
+def _run(args, settings) -> int:
     from .. import engine, files
     from ..report import counts, render
 
-    context = engine.Context(mapi_include=args.mapi_include)
-    paths = args.paths or ["."]
-    results = []
+    state = _Run(args, settings)
+    paths = args.paths or (["-"] if args.stdin_filename else ["."])
     problems = []
-    for item in files.collect(paths):
-        if isinstance(item, files.Problem):
-            problems.append(item)
-            continue
-        if item == "-":
+    # (result, the path whose configuration applies); finished at the end, once
+    # the header comparison has added its findings to the manifests' results.
+    pending: list[tuple[object, str]] = []
+    manifests: list[tuple[str, object]] = []
+    for path in paths:
+        if path == "-":
             data = sys.stdin.buffer.read()
             name = args.stdin_filename or "-"
-            results.append(engine.lint_bytes(data, name, _stdin_format(args.stdin_filename, data),
-                                             context))
+            fmt = _stdin_format(args.stdin_filename, data)
+            where = args.stdin_filename or os.path.join(os.getcwd(), "-")
+            cfg = settings.config_for(where)
+            result = engine.lint_bytes(data, name, fmt, state.context(cfg))
+            pending.append((result, where))
             continue
-        try:
-            results.append(engine.lint_path(item, context=context))
-        except OSError as err:
-            problems.append(files.Problem(item, f"cannot read: {err.strerror or err}"))
-    if args.header or args.dll:
+        root_cfg = settings.config_for(path)
+        exclude = files.DEFAULT_EXCLUDE + tuple(root_cfg.exclude)
+        base = root_cfg.root if root_cfg.path else None
+        for item in files.collect([path], exclude, base, args.force_exclude):
+            if isinstance(item, files.Problem):
+                problems.append(item)
+                continue
+            cfg = settings.config_for(item)
+            fmt = engine.detect_format(item) or "toml"
+            try:
+                result = engine.lint_path(item, fmt, context=state.context(cfg))
+            except OSError as err:
+                problems.append(files.Problem(item, f"cannot read: {err.strerror or err}"))
+                continue
+            pending.append((result, item))
+            if fmt in ("toml", "json"):
+                manifests.append((item, cfg))
+    results = [result for result, _where in pending]
+    headers = list(args.header)
+    if not headers:  # the command line wins over the configuration's pairs
+        for item, cfg in manifests:
+            header = settings.headers_for(item, cfg)
+            if header is not None:
+                headers.append(header)
+    if headers or args.dll:
         from ..artefacts import check_artefacts
 
-        results.extend(check_artefacts(results, args.header, args.dll, context, problems))
+        more = check_artefacts(results, headers, args.dll,
+                               state.context(settings.config_for(".")), problems)
+        for result in more:
+            pending.append((result, result.path))
+        results.extend(more)
+    for result, where in pending:
+        state.finish(result, where)
     for problem in problems:
         print(f"mapisvc: {problem.path}: {problem.message}", file=sys.stderr)
     options = {"colour": _colour(args), "quiet": args.quiet}
-    report = render(args.format, results, options)
+    if args.statistics:
+        from ..report.statistics import render as render_statistics
+
+        report = render_statistics(results, {**options, "format": args.format})
+    else:
+        report = render(args.format, results, options)
     if args.output_file:
         from ..atomic import write_text
 
@@ -97,6 +226,11 @@ def run(args) -> int:
 
 
 def _colour(args) -> bool:
-    if args.format != "text" or args.output_file or os.environ.get("NO_COLOR"):
+    """Colour for text and concise output: forced by --color/--no-color, else a TTY without NO_COLOR."""
+    if args.format not in ("text", "concise"):
+        return False
+    if args.color is not None:
+        return args.color
+    if args.output_file or os.environ.get("NO_COLOR"):
         return False
     return sys.stdout.isatty()
