@@ -61,3 +61,10 @@ def run_cli(*args: str, stdin: bytes | None = None) -> CliResult:
 @pytest.fixture
 def cli():
     return run_cli
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory):
+    """Tests never read or write the user's cache of parsed MAPI headers."""
+    os.environ["MAPISVC_CACHE_DIR"] = str(tmp_path_factory.mktemp("mapisvc-cache"))
+    yield

@@ -56,7 +56,7 @@ POSITIONS = {
     "MS001-continuation-line.inf": [("MS001", 9, 1)],
     "MS001-trailing-comma.json": [("MS001", 7, 5)],
     "MS001-unterminated-string.toml": [("MS001", 4, 29)],
-    "MS002-duplicate-key.json": [("MS002", 7, 7)],
+    "MS002-duplicate-key.json": [("MS002", 8, 7)],
     "MS002-tag-name-and-hex.inf": [("MS002", 15, 1)],
     "MS003-names-equal-ignoring-case.toml": [("MS003", 13, 1)],
     "MS003-section-twice.inf": [("MS003", 15, 1)],

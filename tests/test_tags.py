@@ -254,3 +254,37 @@ def test_mingw_mapitags_matches_known_tags_tsv():
     assert len(aliases) >= 30
     for d in aliases:
         assert d.tag == by_name[d.alias_of].tag, d.name
+
+
+def test_parsed_headers_are_cached_on_disk_and_refreshed_when_changed(tmp_path, monkeypatch):
+    from validator import tags
+
+    monkeypatch.setenv("MAPISVC_CACHE_DIR", str(tmp_path / "cache"))
+    header = tmp_path / "vendor.h"
+    header.write_text("#define PR_VENDOR_X PROP_TAG(PT_LONG, 0x6610)\n")
+    monkeypatch.setattr(tags, "_FILES", {})
+    assert tags._read_cached(str(header))[0] == [("PR_VENDOR_X", 0x6610, 3)]
+    assert list((tmp_path / "cache" / "headers").iterdir())
+    # A new process (no in-memory entry) reads the disk entry, not the header.
+    monkeypatch.setattr(tags, "_FILES", {})
+    import validator.readers.header as reader
+
+    monkeypatch.setattr(reader, "read_header_file", lambda *a, **k: pytest.fail("re-parsed"))
+    assert tags._read_cached(str(header))[0] == [("PR_VENDOR_X", 0x6610, 3)]
+    monkeypatch.undo()
+    monkeypatch.setenv("MAPISVC_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(tags, "_FILES", {})
+    header.write_text("#define PR_VENDOR_X PROP_TAG(PT_UNICODE, 0x6611)\n")
+    assert tags._read_cached(str(header))[0] == [("PR_VENDOR_X", 0x6611, 0x1F)]
+
+
+def test_an_unwritable_cache_only_costs_speed(tmp_path, monkeypatch):
+    from validator import tags
+
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    monkeypatch.setenv("MAPISVC_CACHE_DIR", str(blocker))
+    monkeypatch.setattr(tags, "_FILES", {})
+    header = tmp_path / "vendor.h"
+    header.write_text("#define PR_VENDOR_X PROP_TAG(PT_LONG, 0x6610)\n")
+    assert tags._read_cached(str(header))[0] == [("PR_VENDOR_X", 0x6610, 3)]

@@ -216,12 +216,18 @@ def _schema_findings(cat: Catalogue, rule_findings: list[Finding]) -> list[Findi
             raise
         raise RecursionError(str(err)) from None
     claimed = {f.loc.pointer for f in rule_findings if f.loc is not None}
-    return [f for f in found if f.loc is None or f.loc.pointer not in claimed]
+    # A missing member (MS101) is never the fault a rule reports on its object.
+    return [f for f in found if f.loc is None or f.code == "MS101" or f.loc.pointer not in claimed]
 
 
 def lint_bytes(data: bytes, path: str, fmt: str | None = None, context: Context | None = None,
-               limits: dict | None = None) -> FileResult:
-    """Lint one input given as bytes; ``fmt`` defaults to what ``path`` suggests."""
+               limits: dict | None = None, suppressions: bool = True) -> FileResult:
+    """Lint one input given as bytes; ``fmt`` defaults to what ``path`` suggests.
+
+    Inline ``mapisvc: ignore[...]`` directives are honoured unless
+    ``suppressions`` is false; ``context.options["report_unused_ignores"]``
+    adds MS007 for directives that suppress nothing.
+    """
     fmt = fmt or detect_format(path) or "toml"
     context = context or Context()
     limits = {**DEFAULT_LIMITS, **(limits or {})}
@@ -231,7 +237,10 @@ def lint_bytes(data: bytes, path: str, fmt: str | None = None, context: Context 
     if fmt == "header":
         from .readers.header_lint import lint_header
 
-        return lint_header(data, path, context)
+        result = lint_header(data, path, context)
+        if suppressions and result.text is not None:
+            result.diagnostics = _suppress(result.diagnostics, result.text, fmt, path, context)
+        return result
     try:
         cat, findings, text = read(data, path, fmt)
     except RecursionError:  # nesting the depth pre-scan could not see (a raised max-depth)
@@ -248,7 +257,23 @@ def lint_bytes(data: bytes, path: str, fmt: str | None = None, context: Context 
         except RecursionError:  # data nested deeper than the rules' walks can go
             return FileResult(path, resolve(findings + [_nesting_error()], cat, path), cat, text)
         findings += rule_findings
-    return FileResult(path, resolve(findings, cat, path), cat, text)
+    diagnostics = resolve(findings, cat, path)
+    if suppressions and text is not None:
+        diagnostics = _suppress(diagnostics, text, fmt, path, context)
+    return FileResult(path, diagnostics, cat, text)
+
+
+def _suppress(diagnostics: list[Diagnostic], text: str, fmt: str, path: str,
+              context: Context) -> list[Diagnostic]:
+    """Inline ``mapisvc: ignore[...]`` directives (validator.suppress); cheap without any."""
+    if "mapisvc:" not in text:
+        return diagnostics
+    from . import rules, suppress
+
+    kept = suppress.apply(diagnostics, text, fmt, path, rules.load_all,
+                          context.options.get("report_unused_ignores", False))
+    kept.sort(key=Diagnostic.sort_key)
+    return kept
 
 
 def resolve(findings: list[Finding], cat: Catalogue | None, path: str) -> list[Diagnostic]:
@@ -265,8 +290,8 @@ def resolve(findings: list[Finding], cat: Catalogue | None, path: str) -> list[D
 
 
 def lint_path(path: str | os.PathLike, fmt: str | None = None, context: Context | None = None,
-              limits: dict | None = None) -> FileResult:
+              limits: dict | None = None, suppressions: bool = True) -> FileResult:
     """Lint one file; an unreadable file raises OSError for the caller to report."""
     with open(path, "rb") as handle:
         data = handle.read()
-    return lint_bytes(data, str(path), fmt, context, limits)
+    return lint_bytes(data, str(path), fmt, context, limits, suppressions)

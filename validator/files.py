@@ -80,6 +80,25 @@ def _json_top_level(head: bytes) -> bool:
     return False
 
 
+def _skip(path: str, root: str | None, exclude: tuple[str, ...], base: str | None) -> bool:
+    """Whether an exclude pattern matches ``path``.
+
+    Patterns are matched against the path below the walked ``root`` (so that a
+    checkout under ``/home/me/build/`` is not excluded as a whole by ``build``)
+    and, with ``base`` (the directory of the configuration that gave the
+    patterns), against the path relative to it, so that ``vendor/*.inf`` means
+    the same wherever mapisvc runs from.
+    """
+    below = os.path.relpath(path, root) if root is not None else path
+    if is_excluded(below, exclude):
+        return True
+    if base is not None:
+        relative = os.path.relpath(os.path.abspath(path), base)
+        if relative != os.pardir and not relative.startswith(os.pardir + os.sep):
+            return is_excluded(relative, exclude)
+    return False
+
+
 def looks_like_manifest(path: str, head: bytes) -> bool:
     suffix = Path(path).suffix.lower()
     if suffix == ".toml":
@@ -89,7 +108,7 @@ def looks_like_manifest(path: str, head: bytes) -> bool:
     return False
 
 
-def walk(root: str, exclude: tuple[str, ...]) -> Iterator[str | Problem]:
+def walk(root: str, exclude: tuple[str, ...], base: str | None = None) -> Iterator[str | Problem]:
     """Files under ``root`` worth checking, in a stable order.
 
     Symlinked directories are not followed (no loops); unreadable directories
@@ -101,11 +120,11 @@ def walk(root: str, exclude: tuple[str, ...]) -> Iterator[str | Problem]:
             yield Problem(err.filename or dirpath, f"cannot read directory: {err.strerror or err}")
         errors.clear()
         dirnames[:] = sorted(d for d in dirnames
-                             if not is_excluded(os.path.join(dirpath, d), exclude)
+                             if not _skip(os.path.join(dirpath, d), root, exclude, base)
                              and not os.path.islink(os.path.join(dirpath, d)))
         for name in sorted(filenames):
             path = os.path.join(dirpath, name)
-            if is_excluded(path, exclude):
+            if _skip(path, root, exclude, base):
                 continue
             suffix = Path(name).suffix.lower()
             if suffix not in (".inf", ".toml", ".json"):
@@ -129,13 +148,20 @@ def walk(root: str, exclude: tuple[str, ...]) -> Iterator[str | Problem]:
         yield Problem(err.filename or root, f"cannot read directory: {err.strerror or err}")
 
 
-def collect(paths: list[str], exclude: tuple[str, ...] = DEFAULT_EXCLUDE) -> Iterator[str | Problem]:
+def collect(paths: list[str], exclude: tuple[str, ...] = DEFAULT_EXCLUDE, base: str | None = None,
+            force_exclude: bool = False) -> Iterator[str | Problem]:
+    """The files to check.  A named file is always checked, unless ``force_exclude``
+    (pre-commit passes every staged file by name): then it is filtered as if found
+    by walking — excluded paths and TOML/JSON files that are not manifests are skipped.
+    """
     for path in paths:
         if path == "-":
             yield path
         elif os.path.isdir(path):
-            yield from walk(path, exclude)
+            yield from walk(path, exclude, base)
         elif os.path.exists(path):
+            if force_exclude and not _wanted(path, exclude, base):
+                continue
             yield path
         elif os.path.lexists(path):  # a dangling symbolic link or a link loop
             try:
@@ -144,3 +170,15 @@ def collect(paths: list[str], exclude: tuple[str, ...] = DEFAULT_EXCLUDE) -> Ite
                 yield Problem(path, f"cannot read: {err.strerror or err}")
         else:
             yield Problem(path, "no such file or directory")
+
+
+def _wanted(path: str, exclude: tuple[str, ...], base: str | None) -> bool:
+    if _skip(path, os.curdir, exclude, base):
+        return False
+    if Path(path).suffix.lower() in (".toml", ".json"):
+        try:
+            with open(path, "rb") as handle:
+                return looks_like_manifest(path, handle.read(65536))
+        except OSError:
+            return True  # let the reader report it
+    return True

@@ -19,7 +19,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from . import engine
 from .files import Problem
@@ -31,7 +31,7 @@ COLLECT_EVERY = 64
 MIN_FILES = 16
 MIN_BYTES = 2 * 1024 * 1024
 
-_context: engine.Context | None = None
+_contexts: tuple = ()
 _limits: dict | None = None
 _linted = 0
 
@@ -67,12 +67,12 @@ def _cpu_count() -> int:
 
 
 def lint_one(path: str, context: engine.Context, limits: dict | None = None,
-             keep: bool = False) -> engine.FileResult | Problem:
+             keep: bool = False, fmt: str | None = None) -> engine.FileResult | Problem:
     """Lint one file; an unreadable one becomes a :class:`Problem`."""
     paused = gc.isenabled()
     gc.disable()
     try:
-        result = engine.lint_path(path, context=context, limits=limits)
+        result = engine.lint_path(path, fmt, context=context, limits=limits)
     except OSError as err:
         return Problem(path, f"cannot read: {err.strerror or err}")
     finally:
@@ -85,29 +85,34 @@ def lint_one(path: str, context: engine.Context, limits: dict | None = None,
     return result
 
 
-def _init_worker(context: engine.Context, limits: dict | None) -> None:
-    global _context, _limits
-    _context, _limits = context, limits
+def _init_worker(contexts: tuple, limits: dict | None) -> None:
+    global _contexts, _limits
+    _contexts, _limits = contexts, limits
 
 
-def _lint_in_worker(path: str) -> engine.FileResult | Problem:
+def _lint_in_worker(task: tuple[str, str | None, int]) -> engine.FileResult | Problem:
     global _linted
-    assert _context is not None
+    path, fmt, which = task
     _linted += 1
     if _linted % COLLECT_EVERY == 0:
         gc.collect()
-    return lint_one(path, _context, _limits)
+    return lint_one(path, _contexts[which], _limits, fmt=fmt)
 
 
-def lint_many(paths: Iterable[str], context: engine.Context, jobs: int | None = None,
-              limits: dict | None = None,
-              keep: bool = False) -> list[engine.FileResult | Problem]:
+def lint_many(paths: Iterable[str], context: engine.Context | Sequence[engine.Context],
+              jobs: int | None = None, limits: dict | None = None, keep: bool = False,
+              fmts: Sequence[str | None] | None = None) -> list[engine.FileResult | Problem]:
     """Lint ``paths`` in order; ``jobs`` None chooses, 1 means in this process.
 
-    ``keep`` keeps every result's catalogue (for checks that compare files
-    with each other, such as ``--header``); it implies one process.
+    ``context`` is one context for all, or one per path (configuration may
+    differ per directory); ``fmts`` likewise gives each path's format (None:
+    by its name).  ``keep`` keeps every result's catalogue (for checks that
+    compare files with each other, such as ``--header``); it implies one
+    process.
     """
     paths = list(paths)
+    contexts = [context] * len(paths) if isinstance(context, engine.Context) else list(context)
+    formats = list(fmts) if fmts is not None else [None] * len(paths)
     if keep:
         jobs = 1
     elif jobs is None or jobs < 1:
@@ -118,8 +123,8 @@ def lint_many(paths: Iterable[str], context: engine.Context, jobs: int | None = 
     gc.freeze()
     if jobs <= 1:
         results = []
-        for number, path in enumerate(paths, start=1):
-            results.append(lint_one(path, context, limits, keep))
+        for number, (path, ctx, fmt) in enumerate(zip(paths, contexts, formats), start=1):
+            results.append(lint_one(path, ctx, limits, keep, fmt))
             if number % COLLECT_EVERY == 0:
                 gc.collect()
         return results
@@ -127,12 +132,18 @@ def lint_many(paths: Iterable[str], context: engine.Context, jobs: int | None = 
     from concurrent.futures import ProcessPoolExecutor
 
     # Import the readers, rules and schema once, here, for every worker to inherit.
-    engine.lint_bytes(b"manifest_version = 1\n", "warm-up.toml", "toml", context)
-
+    engine.lint_bytes(b"manifest_version = 1\n", "warm-up.toml", "toml", contexts[0])
+    # The few distinct contexts (one per configuration) go to the workers once;
+    # each task names its context by index.
+    unique: dict[int, int] = {}
+    for ctx in contexts:
+        unique.setdefault(id(ctx), len(unique))
+    shared = tuple({id(c): c for c in contexts}.values())
+    tasks = [(path, fmt, unique[id(ctx)]) for path, ctx, fmt in zip(paths, contexts, formats)]
     # fork shares the imported modules with the workers at no cost; elsewhere
     # (Windows, macOS) the workers import what they need.
     method = "fork" if sys.platform.startswith("linux") else "spawn"
     chunk = max(1, min(64, len(paths) // (jobs * 8)))
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method),
-                             initializer=_init_worker, initargs=(context, limits)) as pool:
-        return list(pool.map(_lint_in_worker, paths, chunksize=chunk))
+                             initializer=_init_worker, initargs=(shared, limits)) as pool:
+        return list(pool.map(_lint_in_worker, tasks, chunksize=chunk))

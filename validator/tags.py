@@ -285,6 +285,10 @@ def _read_cached(path: str) -> tuple[list[tuple[str, int, int]], list[tuple[str,
     cached = _FILES.get(path)
     if cached is not None and stamp is not None and cached[0] == stamp:
         return cached[1], cached[2]
+    on_disk = _disk_cache_read(path, stamp)
+    if on_disk is not None:
+        _FILES[path] = (stamp, on_disk[0], on_disk[1])
+        return on_disk
     from validator.readers.header import read_header_file  # lazy: keep this module's import cheap
 
     try:
@@ -296,7 +300,74 @@ def _read_cached(path: str) -> tuple[list[tuple[str, int, int]], list[tuple[str,
     defines = [(d.name, d.prop_id, d.type_code) for d in doc.defines]
     if stamp is not None:
         _FILES[path] = (stamp, defines, doc.problems)
+        _disk_cache_write(path, stamp, defines, doc.problems)
     return defines, doc.problems
+
+
+# What headers define is also kept on disk between runs: reading mingw-w64's
+# MAPI headers costs ~40 ms, more than the rest of checking a small manifest
+# (a pre-commit hook starts a new process every commit).  An entry is used
+# only while the header and the reader are unchanged (modification time and
+# size of both).  MAPISVC_NO_CACHE=1 turns this off; MAPISVC_CACHE_DIR moves it.
+
+def _cache_dir() -> str | None:
+    if os.environ.get("MAPISVC_NO_CACHE"):
+        return None
+    base = os.environ.get("MAPISVC_CACHE_DIR")
+    if not base:
+        root = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        base = os.path.join(root, "mapisvc")
+    return base
+
+
+def _cache_file(path: str) -> str | None:
+    base = _cache_dir()
+    if base is None:
+        return None
+    import hashlib
+
+    digest = hashlib.sha256(os.path.abspath(path).encode("utf-8", "surrogatepass")).hexdigest()
+    return os.path.join(base, "headers", digest[:32] + ".json")
+
+
+def _reader_stamp() -> list[int]:
+    from validator.readers import __file__ as readers_init
+
+    reader = os.path.join(os.path.dirname(readers_init), "header.py")
+    return list(_stamp(reader) or (0, 0)) + list(_stamp(__file__) or (0, 0))
+
+
+def _disk_cache_read(path: str, stamp) -> tuple[list, list] | None:
+    target = _cache_file(path) if stamp is not None else None
+    if target is None:
+        return None
+    import json
+
+    try:
+        with open(target, encoding="utf-8") as handle:
+            data = json.load(handle)
+        if data["stamp"] != list(stamp) or data["reader"] != _reader_stamp():
+            return None
+        return ([tuple(d) for d in data["defines"]], [tuple(p) for p in data["problems"]])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _disk_cache_write(path: str, stamp, defines: list, problems: list) -> None:
+    target = _cache_file(path)
+    if target is None:
+        return
+    import json
+
+    from validator.atomic import write_text
+
+    try:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        write_text(target, json.dumps({"path": os.path.abspath(path), "stamp": list(stamp),
+                                       "reader": _reader_stamp(), "defines": defines,
+                                       "problems": problems}))
+    except (OSError, ValueError):
+        pass  # a cache that cannot be written is only slower
 
 
 def core_tags() -> KnownTags:

@@ -1,4 +1,12 @@
-"""``mapisvc check``: lint manifests, MAPISVC.INF files and headers."""
+"""``mapisvc check``: lint manifests, MAPISVC.INF files and headers.
+
+The pipeline for each file: the engine lints it and applies its inline
+suppressions (adding MS007 for unknown codes, and for unused ones with
+``--report-unused-ignores``) → the configuration that governs it
+(``select``/``ignore``/``per-file-ignores``) drops what is turned off →
+``severity`` overrides apply → the reporter prints.  The exit code follows the final
+severities, so ``severity = { MS507 = "error" }`` makes MS507 fail the build.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +16,7 @@ import sys
 
 from ..cli import UsageError
 
-FORMAT_CHOICES = ("text", "json")
+FORMAT_CHOICES = ("text", "concise", "json", "sarif", "github")
 
 
 def add_arguments(parser, name: str) -> None:
@@ -21,7 +29,30 @@ def add_arguments(parser, name: str) -> None:
     parser.add_argument("--strict", action="store_true",
                         help="exit 1 on any finding, not only errors")
     parser.add_argument("--stdin-filename", metavar="NAME",
-                        help="the name (and so the format) of what '-' reads")
+                        help="the name (and so the format and configuration) of what '-' reads;"
+                        " with no PATH, standard input is read")
+    parser.add_argument("--config", metavar="FILE",
+                        help="use this configuration file (mapisvc.toml or pyproject.toml)"
+                        " instead of looking for one")
+    parser.add_argument("--select", action="append", metavar="CODES",
+                        help="check only these rules (comma-separated codes or prefixes; ALL);"
+                        " replaces the configuration's select")
+    parser.add_argument("--extend-select", action="append", default=[], metavar="CODES",
+                        help="check these rules too")
+    parser.add_argument("--ignore", action="append", default=[], metavar="CODES",
+                        help="do not report these rules")
+    parser.add_argument("--statistics", action="store_true",
+                        help="print the number of findings per code instead of the findings")
+    parser.add_argument("--report-unused-ignores", action="store_true",
+                        help="report suppression comments that suppress nothing (MS007)")
+    parser.add_argument("--force-exclude", action="store_true",
+                        help="apply exclusions to files named on the command line too, and skip"
+                        " named TOML/JSON files that are not manifests (for pre-commit)")
+    colour = parser.add_mutually_exclusive_group()
+    colour.add_argument("--color", "--colour", dest="color", action="store_const", const=True,
+                        default=None, help="colour the text output even when it is not a terminal")
+    colour.add_argument("--no-color", "--no-colour", dest="color", action="store_const",
+                        const=False, help="never colour the output (NO_COLOR=1 does too)")
     parser.add_argument("--mapi-include", action="append", default=[], metavar="DIR",
                         help="a directory with MAPI SDK headers to learn well-known tags from")
     parser.add_argument("--header", action="append", default=[], metavar="FILE",
@@ -31,7 +62,7 @@ def add_arguments(parser, name: str) -> None:
     parser.add_argument("--quiet", "-q", action="store_true", help="no summary line")
     parser.add_argument("--jobs", "-j", type=int, default=0, metavar="N",
                         help="processes for many files (default: automatic, more than one"
-                        " only when there is enough to check)")
+                        " only when there is enough to check and an idle core)")
 
 
 _INF_HINT = re.compile(
@@ -55,21 +86,132 @@ def _stdin_format(name: str | None, data: bytes) -> str:
     return "inf" if _INF_HINT.search(head) else "toml"
 
 
+def _settings(args):
+    from .. import config
+
+    cli_selectors = args.select is not None or args.extend_select or args.ignore
+    known = config._codes() if cli_selectors else ()
+    try:
+        overrides = config.Overrides(
+            select=config.parse_selectors(args.select, "--select", known),
+            extend_select=config.parse_selectors(args.extend_select, "--extend-select", known),
+            ignore=config.parse_selectors(args.ignore, "--ignore", known),
+            mapi_include=args.mapi_include,
+            report_unused=args.report_unused_ignores)
+    except ValueError as err:
+        raise UsageError(str(err)) from None
+    if args.config and not os.path.isfile(args.config):
+        raise UsageError(f"--config: no such file: {args.config}")
+    return config.Settings(overrides, explicit=args.config)
+
+
+class _Run:
+    """One ``check`` run: configuration per file, one engine context per configuration."""
+
+    def __init__(self, args, settings):
+        self.args = args
+        self.settings = settings
+        self._contexts: dict[int, object] = {}
+
+    def context(self, cfg):
+        from .. import engine
+
+        found = self._contexts.get(id(cfg))
+        if found is None:
+            found = engine.Context(mapi_include=self.settings.mapi_include(cfg))
+            # The engine applies inline suppressions (and reports unused ones) as
+            # it lints; selection and severities come after, here.
+            found.options["report_unused_ignores"] = self.settings.overrides.report_unused
+            self._contexts[id(cfg)] = found
+        return found
+
+    def finish(self, result, settings_path: str) -> None:
+        """Apply selection, per-file ignores and severities to one file's findings."""
+        file_settings = self.settings.for_file(settings_path)
+        kept = [d for d in result.diagnostics if file_settings.wants(d.code)]
+        if file_settings.severity:
+            for diag in kept:
+                diag.severity = file_settings.severity_of(diag.code, diag.severity)
+        kept.sort(key=lambda d: d.sort_key())
+        result.diagnostics = kept
+
+
 def run(args) -> int:
+    from .. import config as config_module
+
+    if args.statistics and args.format in ("sarif", "github"):
+        raise UsageError(f"--statistics prints a table: use it with --format text, concise or"
+                         f" json, not {args.format}")
+    try:
+        return _run(args, _settings(args))
+    except config_module.ConfigError as err:
+        for message in err.messages:
+            print(f"mapisvc: {message}", file=sys.stderr)
+        return 2
+
+
+def _run(args, settings) -> int:
     from .. import engine, files
     from ..report import counts, render
 
-    context = engine.Context(mapi_include=args.mapi_include)
-    paths = args.paths or ["."]
-    results, problems = _lint_all(files.collect(paths), args, context)
-    if args.header or args.dll:
+    state = _Run(args, settings)
+    paths = args.paths or (["-"] if args.stdin_filename else ["."])
+    problems = []
+    # (result, the path whose configuration applies); finished at the end, once
+    # the header comparison has added its findings to the manifests' results.
+    pending: list[tuple[object, str]] = []
+    manifests: list[tuple[str, object]] = []
+    batch: list[tuple[str, str, object]] = []  # (path, format, configuration)
+    for path in paths:
+        if path == "-":
+            data = sys.stdin.buffer.read()
+            name = args.stdin_filename or "-"
+            fmt = _stdin_format(args.stdin_filename, data)
+            where = args.stdin_filename or os.path.join(os.getcwd(), "-")
+            cfg = settings.config_for(where)
+            result = engine.lint_bytes(data, name, fmt, state.context(cfg))
+            pending.append((result, where))
+            continue
+        root_cfg = settings.config_for(path)
+        exclude = files.DEFAULT_EXCLUDE + tuple(root_cfg.exclude)
+        base = root_cfg.root if root_cfg.path else None
+        for item in files.collect([path], exclude, base, args.force_exclude):
+            if isinstance(item, files.Problem):
+                problems.append(item)
+                continue
+            cfg = settings.config_for(item)
+            fmt = engine.detect_format(item) or "toml"
+            batch.append((item, fmt, cfg))
+            if fmt in ("toml", "json"):
+                manifests.append((item, cfg))
+    headers = list(args.header)
+    if not headers:  # the command line wins over the configuration's pairs
+        for item, cfg in manifests:
+            header = settings.headers_for(item, cfg)
+            if header is not None:
+                headers.append(header)
+    # The header and DLL checks read the manifests' catalogues: keep them then.
+    pending += _lint_batch(batch, state, problems, keep=bool(headers or args.dll))
+    results = [result for result, _where in pending]
+    if headers or args.dll:
         from ..artefacts import check_artefacts
 
-        results.extend(check_artefacts(results, args.header, args.dll, context))
+        more = check_artefacts(results, headers, args.dll,
+                               state.context(settings.config_for(".")), problems)
+        for result in more:
+            pending.append((result, result.path))
+        results.extend(more)
+    for result, where in pending:
+        state.finish(result, where)
     for problem in problems:
         print(f"mapisvc: {problem.path}: {problem.message}", file=sys.stderr)
     options = {"colour": _colour(args), "quiet": args.quiet}
-    report = render(args.format, results, options)
+    if args.statistics:
+        from ..report.statistics import render as render_statistics
+
+        report = render_statistics(results, {**options, "format": args.format})
+    else:
+        report = render(args.format, results, options)
     if args.output_file:
         from ..atomic import write_text
 
@@ -84,29 +226,29 @@ def run(args) -> int:
     return 0
 
 
-def _lint_all(items, args, context) -> tuple[list, list]:
-    """Lint what ``files.collect`` found: standard input here, files maybe in parallel."""
-    from .. import engine, files, parallel
+def _lint_batch(batch, state, problems, keep: bool) -> list[tuple[object, str]]:
+    """Lint the files found, in order, in several processes when that pays (validator.parallel)."""
+    from .. import files, parallel
 
-    results, problems, paths = [], [], []
-    for item in items:
-        if isinstance(item, files.Problem):
-            problems.append(item)
-        elif item == "-":
-            data = sys.stdin.buffer.read()
-            name = args.stdin_filename or "-"
-            results.append(engine.lint_bytes(data, name, _stdin_format(args.stdin_filename, data),
-                                             context))
+    outcomes = parallel.lint_many([item for item, _fmt, _cfg in batch],
+                                  [state.context(cfg) for _item, _fmt, cfg in batch],
+                                  jobs=state.args.jobs or None, keep=keep,
+                                  fmts=[fmt for _item, fmt, _cfg in batch])
+    linted = []
+    for (item, _fmt, _cfg), outcome in zip(batch, outcomes):
+        if isinstance(outcome, files.Problem):
+            problems.append(outcome)
         else:
-            paths.append(item)
-    # --header/--dll compare the manifests' catalogues: keep them.
-    keep = bool(args.header or args.dll)
-    for outcome in parallel.lint_many(paths, context, jobs=args.jobs or None, keep=keep):
-        (problems if isinstance(outcome, files.Problem) else results).append(outcome)
-    return results, problems
+            linted.append((outcome, item))
+    return linted
 
 
 def _colour(args) -> bool:
-    if args.format != "text" or args.output_file or os.environ.get("NO_COLOR"):
+    """Colour for text and concise output: forced by --color/--no-color, else a TTY without NO_COLOR."""
+    if args.format not in ("text", "concise"):
+        return False
+    if args.color is not None:
+        return args.color
+    if args.output_file or os.environ.get("NO_COLOR"):
         return False
     return sys.stdout.isatty()

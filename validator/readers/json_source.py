@@ -24,10 +24,11 @@ from __future__ import annotations
 
 import json
 import re
-from bisect import bisect_right
 from typing import NoReturn
 
 from validator.model import Pointer, Span
+
+from .positions import LineMap, SpanIndex
 
 __all__ = ["JsonSyntaxError", "JsonIndex", "scan_json", "locate_json"]
 
@@ -40,28 +41,6 @@ class JsonSyntaxError(Exception):
         self.message = message
         self.line = line
         self.column = column
-
-
-class _Lines:
-    """Turns character offsets into 1-based (line, column) positions.
-
-    Only "\\n" starts a line: in "\\r\\n" the "\\r" is the last character of its
-    line, and a lone "\\r" is not a line break in JSON or TOML.
-    """
-
-    __slots__ = ("starts",)
-
-    def __init__(self, text: str):
-        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
-
-    def position(self, offset: int) -> tuple[int, int]:
-        line = bisect_right(self.starts, offset)
-        return line, offset - self.starts[line - 1] + 1
-
-    def span(self, start: int, end: int) -> Span:
-        line, column = self.position(start)
-        end_line, end_column = self.position(end)
-        return Span(line, column, end_line, end_column)
 
 
 class _Node:
@@ -83,7 +62,7 @@ class _Node:
         self.first_key: tuple[int, int] | None = None
 
 
-class JsonIndex:
+class JsonIndex(SpanIndex):
     """The positions of every member and element of one JSON text.
 
     When a key is repeated in an object, the pointer leads to the *last*
@@ -91,7 +70,7 @@ class JsonIndex:
     values the rules see; :attr:`duplicates` keeps both key positions.
     """
 
-    def __init__(self, text: str, root: _Node, lines: _Lines | None,
+    def __init__(self, text: str, root: _Node, lines: LineMap | None,
                  duplicates: list[tuple[Pointer, Span, Span]]):
         self.text = text
         self._root = root
@@ -99,12 +78,6 @@ class JsonIndex:
         #: (pointer, span of the first key, span of the repeated key) for
         #: every key that appears again in the same object, in text order.
         self.duplicates = duplicates
-
-    @property
-    def _lines(self) -> _Lines:
-        if self._lines_cache is None:
-            self._lines_cache = _Lines(self.text)
-        return self._lines_cache
 
     def _node(self, pointer: Pointer) -> _Node | None:
         node = self._root
@@ -136,20 +109,6 @@ class JsonIndex:
             return self._lines.span(node.start, node.end)
         return self._lines.span(node.key_start, node.key_end)
 
-    def value_span(self, pointer: Pointer) -> Span | None:
-        """The value; an object or array from its opening to its closing bracket."""
-        node = self._node(tuple(pointer))
-        if node is None:
-            return None
-        return self._lines.span(node.start, node.end)
-
-    def locate(self, pointer: Pointer, part: str) -> Span | None:
-        """``part`` is ``"key"`` or ``"value"``; fits :class:`~validator.model.SourceMap`."""
-        if part == "key":
-            return self.key_span(pointer)
-        if part == "value":
-            return self.value_span(pointer)
-        raise ValueError(f"part must be 'key' or 'value', not {part!r}")
 
 
 def locate_json(index: JsonIndex, pointer: Pointer, part: str) -> Span | None:
@@ -253,16 +212,16 @@ class _Scanner:
     def __init__(self, text: str):
         self.text = text
         self.n = len(text)
-        self.lines: _Lines | None = None
+        self.lines: LineMap | None = None
         self.duplicates: list[tuple[Pointer, Span, Span]] = []
         # The key of the member whose value comes next (None in arrays).
         self.key: str | None = None
         self.key_start: int | None = None
         self.key_end: int | None = None
 
-    def _lines(self) -> _Lines:
+    def _lines(self) -> LineMap:
         if self.lines is None:
-            self.lines = _Lines(self.text)
+            self.lines = LineMap(self.text)
         return self.lines
 
     def fail(self, pos: int, message: str) -> NoReturn:

@@ -30,33 +30,12 @@ neither depth nor size can exhaust the recursion limit or memory.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 
 from validator.model import Pointer, Span
 
+from .positions import LineMap, SpanIndex
+
 __all__ = ["TomlIndex", "index_toml", "locate_toml"]
-
-
-class _Lines:
-    """Turns character offsets into 1-based (line, column) positions.
-
-    Only "\\n" starts a line: in "\\r\\n" the "\\r" is the last character of its
-    line, and a lone "\\r" is not a line break in TOML.
-    """
-
-    __slots__ = ("starts",)
-
-    def __init__(self, text: str):
-        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
-
-    def position(self, offset: int) -> tuple[int, int]:
-        line = bisect_right(self.starts, offset)
-        return line, offset - self.starts[line - 1] + 1
-
-    def span(self, start: int, end: int) -> Span:
-        line, column = self.position(start)
-        end_line, end_column = self.position(end)
-        return Span(line, column, end_line, end_column)
 
 
 class _Node:
@@ -92,19 +71,13 @@ class _Node:
         self.weak = weak
 
 
-class TomlIndex:
+class TomlIndex(SpanIndex):
     """The positions of tables, keys and values in one TOML text."""
 
     def __init__(self, text: str, root: _Node):
         self.text = text
         self._root = root
-        self._lines_cache: _Lines | None = None
-
-    @property
-    def _lines(self) -> _Lines:
-        if self._lines_cache is None:
-            self._lines_cache = _Lines(self.text)
-        return self._lines_cache
+        self._lines_cache: LineMap | None = None
 
     def _node(self, pointer: Pointer) -> _Node | None:
         node = self._root
@@ -126,20 +99,6 @@ class TomlIndex:
             return None
         return self._lines.span(node.key_start, node.key_end)
 
-    def value_span(self, pointer: Pointer) -> Span | None:
-        """The value's token, bracket to bracket for arrays and inline tables."""
-        node = self._node(tuple(pointer))
-        if node is None or node.start is None or node.end is None:
-            return None
-        return self._lines.span(node.start, node.end)
-
-    def locate(self, pointer: Pointer, part: str) -> Span | None:
-        """``part`` is ``"key"`` or ``"value"``; fits :class:`~validator.model.SourceMap`."""
-        if part == "key":
-            return self.key_span(pointer)
-        if part == "value":
-            return self.value_span(pointer)
-        raise ValueError(f"part must be 'key' or 'value', not {part!r}")
 
 
 def locate_toml(index: TomlIndex, pointer: Pointer, part: str) -> Span | None:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import importlib
 
-FORMATS = {"text": "text", "json": "json_format"}
+FORMATS = {"text": "text", "concise": "concise", "json": "json_format", "sarif": "sarif",
+           "github": "github"}
 
 
 def render(fmt: str, results: list, options: dict) -> str:

@@ -24,7 +24,7 @@ _LETTER = {"E": ERROR, "W": WARNING, "I": INFO}
 
 # Rule modules in code order.  Imported only when rules are needed.
 MODULES = (
-    "reading", "structure", "services", "properties", "values", "flags", "files",
+    "reading", "suppressions", "structure", "services", "properties", "values", "flags", "files",
     "generated", "dll",
 )
 

@@ -82,6 +82,10 @@ describe("MS004", "E", "bytes that cannot be decoded", "MIH", """
     MAPI reads MAPISVC.INF through the ANSI code page (mapi-facts §1.2); text it cannot
     decode becomes names and paths that do not exist.
 
+    ## Example
+    A MAPISVC.INF saved by an editor as UTF-8 without a byte-order mark, holding
+    `PR_DISPLAY_NAME=Contoso Mail` followed by byte 0x81 (undefined in Windows-1252).
+
     ## Fix
     Save the manifest as UTF-8; save MAPISVC.INF as Windows-1252 (or UTF-16 with a BOM).
 """)
@@ -91,6 +95,16 @@ describe("MS005", "E", "input over a limit: file size, nesting depth, number of 
     Input larger than mapisvc's limits: file size, nesting depth of a manifest, number of
     entries. The defaults are far above any real message service; they exist so that a
     linter in a pre-commit hook never hangs or exhausts memory on a stray file.
+
+    ## Why it matters
+    A real MAPISVC.INF holds a few dozen sections and a manifest a few hundred
+    properties; input far beyond that is a generated or stray file, and reading it
+    whole would stall every commit.
+
+    ## Example
+    ```json
+    {"manifest_version": 1, "services": [[[[[[[[ … nested 100,000 deep … ]]]]]]]]}
+    ```
 
     ## Fix
     Check that the file is what you meant to lint; raise the limit in configuration if it is.
