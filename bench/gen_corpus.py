@@ -23,7 +23,7 @@ import random
 import sys
 from pathlib import Path
 
-VERSION = 1  # bump when the generated text changes
+VERSION = 4  # bump when the generated text changes
 HERE = Path(__file__).resolve().parent
 DEFAULT_OUT = HERE / "out" / "corpus"
 
@@ -70,7 +70,7 @@ def manifest(seed: int, n_properties: int) -> dict:
     rng = random.Random(seed)
     vendor = f"V{seed:05d}"
     service = f"{vendor}_SVC"
-    dll = f"{vendor.lower()}.dll"
+    dll = f"{vendor.lower()}mapi.dll"  # never ending in "32" (MS601)
     properties = dict(_property(rng, vendor, i) for i in range(n_properties))
     fixed = [n for n, p in properties.items() if "id" in p]
     settable = [n for n in fixed if properties[n]["type"] in ("PT_UNICODE", "PT_LONG")][:6]
@@ -91,7 +91,7 @@ def manifest(seed: int, n_properties: int) -> dict:
     for suffix, ptype, display in PROVIDER_TYPES:
         section: dict = {"type": ptype, "dll": dll, "display": f"{vendor} {display}"}
         if suffix == "MS":
-            section["flags"] = ["STATUS_DEFAULT_STORE"]
+            section["flags"] = ["STATUS_DEFAULT_STORE", "STATUS_PRIMARY_IDENTITY"]
             section["mdb_provider"] = "{%08X-0000-4000-8000-%012X}" % (seed, seed)
         elif suffix == "AB":
             section["ab_provider_id"] = "{%08X-0001-4000-8000-%012X}" % (seed, seed)
@@ -103,7 +103,7 @@ def manifest(seed: int, n_properties: int) -> dict:
             "display_name": f"{vendor} Mail",
             "dll": dll,
             "entry": "ServiceEntry",
-            "flags": ["SERVICE_SINGLE_COPY"],
+            "flags": ["SERVICE_SINGLE_COPY", "SERVICE_PRIMARY_IDENTITY"],
             "support_files": [dll],
             "providers": list(providers),
             "sections": [f"{vendor}_GLOBAL"],
