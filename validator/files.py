@@ -12,10 +12,10 @@ import fnmatch
 import os
 import re
 import stat
-from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Iterator
+
+from .model import Record
 
 DEFAULT_EXCLUDE = (".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules",
                    "__pycache__", ".mypy_cache", ".pytest_cache", ".hypothesis", "build", "dist")
@@ -25,18 +25,41 @@ _MANIFEST_TOML = re.compile(rb"^\s*(manifest_version\s*=|\[\s*(services|provider
 _MANIFEST_JSON = re.compile(rb'"manifest_version"\s*:|"\$schema"\s*:\s*"[^"]*manifest\.schema\.json"')
 
 
-@dataclass(slots=True)
-class Problem:
+class Problem(Record):
     """A path that could not be walked or read: reported, the rest still checked."""
 
-    path: str
-    message: str
+    __slots__ = ("path", "message")
+
+    def __init__(self, path: str, message: str):
+        self.path = path
+        self.message = message
+
+
+def _suffix(path: str) -> str:
+    from .engine import _suffix
+
+    return _suffix(path)
+
+
+def _path_parts(path: str) -> tuple[tuple[str, ...], str]:
+    """``PurePath(path).parts`` and ``.as_posix()``; pathlib costs ~4 ms of imports
+    at start-up, so POSIX paths are split here the way PurePosixPath splits them."""
+    if os.sep != "/":
+        from pathlib import PurePath
+
+        pure = PurePath(path)
+        return pure.parts, pure.as_posix()
+    root = ""
+    if path.startswith("/"):
+        root = "//" if path.startswith("//") and not path.startswith("///") else "/"
+    rest = tuple(part for part in path.split("/") if part and part != ".")
+    return ((root,) if root else ()) + rest, (root + "/".join(rest)) or "."
 
 
 def is_excluded(path: str, patterns: tuple[str, ...]) -> bool:
     parts, whole = _exclude_matchers(tuple(patterns))
-    posix = Path(path).as_posix()
-    return any(parts(part) for part in Path(path).parts) or bool(whole(posix))
+    path_parts, posix = _path_parts(path)
+    return any(parts(part) for part in path_parts) or bool(whole(posix))
 
 
 @lru_cache(maxsize=8)
@@ -100,7 +123,7 @@ def _skip(path: str, root: str | None, exclude: tuple[str, ...], base: str | Non
 
 
 def looks_like_manifest(path: str, head: bytes) -> bool:
-    suffix = Path(path).suffix.lower()
+    suffix = _suffix(path).lower()
     if suffix == ".toml":
         return bool(_MANIFEST_TOML.search(head))
     if suffix == ".json":
@@ -126,7 +149,7 @@ def walk(root: str, exclude: tuple[str, ...], base: str | None = None) -> Iterat
             path = os.path.join(dirpath, name)
             if _skip(path, root, exclude, base):
                 continue
-            suffix = Path(name).suffix.lower()
+            suffix = _suffix(name).lower()
             if suffix not in (".inf", ".toml", ".json"):
                 continue
             try:
@@ -175,7 +198,7 @@ def collect(paths: list[str], exclude: tuple[str, ...] = DEFAULT_EXCLUDE, base: 
 def _wanted(path: str, exclude: tuple[str, ...], base: str | None) -> bool:
     if _skip(path, os.curdir, exclude, base):
         return False
-    if Path(path).suffix.lower() in (".toml", ".json"):
+    if _suffix(path).lower() in (".toml", ".json"):
         try:
             with open(path, "rb") as handle:
                 return looks_like_manifest(path, handle.read(65536))
