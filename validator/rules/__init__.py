@@ -14,8 +14,6 @@ Adding a rule: write a function in the module of its family, decorate it with
 from __future__ import annotations
 
 import importlib
-import inspect
-from dataclasses import dataclass
 from typing import Callable, Iterable
 
 ERROR, WARNING, INFO = "error", "warning", "info"
@@ -29,30 +27,65 @@ MODULES = (
 )
 
 
-@dataclass(frozen=True)
 class Rule:
-    code: str
-    severity: str
-    summary: str
-    applies: str
-    explanation: str
-    check: Callable | None = None
+    """One registered code.
+
+    A plain class, not a dataclass (whose import and class generation cost
+    start-up time on every ``mapisvc check``); ``explanation`` is the
+    docstring, cleaned only when asked for (``explain``, SARIF), since
+    ``inspect.cleandoc`` means importing inspect.
+    """
+
+    __slots__ = ("code", "severity", "summary", "applies", "_text", "_clean", "check")
+
+    def __init__(self, code: str, severity: str, summary: str, applies: str, explanation: str | None,
+                 check: Callable | None = None):
+        self.code = code
+        self.severity = severity
+        self.summary = summary
+        self.applies = applies
+        self._text = explanation
+        self._clean: str | None = None
+        self.check = check
+
+    @property
+    def explanation(self) -> str:
+        if self._clean is None:
+            self._clean = _clean(self._text)
+        return self._clean
 
     @property
     def title(self) -> str:
         return f"{self.code} {self.summary}"
+
+    def _values(self) -> tuple:
+        return (self.code, self.severity, self.summary, self.applies, self.explanation, self.check)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() == other._values()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        return (f"Rule(code={self.code!r}, severity={self.severity!r}, summary={self.summary!r},"
+                f" applies={self.applies!r}, explanation={self.explanation!r}, check={self.check!r})")
 
 
 REGISTRY: dict[str, Rule] = {}
 
 
 def _clean(text: str | None) -> str:
+    import inspect
+
     return inspect.cleandoc(text or "").strip()
 
 
 def describe(code: str, severity: str, summary: str, applies: str, explanation: str) -> Rule:
     """Register a code that a reader, the schema or a command reports."""
-    entry = Rule(code, _LETTER.get(severity, severity), summary, applies, _clean(explanation))
+    entry = Rule(code, _LETTER.get(severity, severity), summary, applies, explanation)
     if code in REGISTRY:
         raise ValueError(f"rule code {code} registered twice")
     REGISTRY[code] = entry
@@ -68,8 +101,7 @@ def rule(code: str, severity: str, summary: str, applies: str = "MI"):
     """
 
     def wrap(func: Callable[..., Iterable]) -> Callable[..., Iterable]:
-        entry = Rule(code, _LETTER.get(severity, severity), summary, applies,
-                     _clean(func.__doc__), func)
+        entry = Rule(code, _LETTER.get(severity, severity), summary, applies, func.__doc__, func)
         if code in REGISTRY:
             raise ValueError(f"rule code {code} registered twice")
         REGISTRY[code] = entry
