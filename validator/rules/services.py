@@ -18,10 +18,11 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..model import Catalogue, Finding, Item, Loc, Record, Section
-from ..readers.inf import GLOBAL_SECTIONS
 from . import rule
 
-_GLOBAL_FOLDED = {name.casefold(): name for name in GLOBAL_SECTIONS}
+# MAPISVC.INF's global sections, as validator.readers.inf.GLOBAL_SECTIONS names
+# them (not imported: checking a manifest does not need the INF reader).
+_GLOBAL_FOLDED = {name.casefold(): name for name in ("Services", "Default Services", "Help File Mappings")}
 _REQUIRED_PROVIDER_ENTRIES = {"PR_PROVIDER_DLL_NAME": "dll", "PR_PROVIDER_DISPLAY": "display",
                               "PR_RESOURCE_TYPE": "type"}
 
