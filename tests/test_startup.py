@@ -125,3 +125,14 @@ def test_plain_command_lines_do_not_fall_back_to_argparse():
     for argv in (["fixtures/valid/store.toml", "-q"], ["--force-exclude", "a.toml", "b.inf"],
                  ["--format", "json", "-o", "r.json", "."]):
         assert simple_args(argv) is not None, argv
+
+
+def test_check_modules_name_every_module_with_checks_and_their_kinds():
+    from validator import rules
+
+    kinds: dict[str, set[str]] = {}
+    for entry in rules.load_all().values():
+        if entry.check is not None:
+            module = entry.check.__module__.rpartition(".")[2]
+            kinds.setdefault(module, set()).update(entry.applies)
+    assert kinds == {name: set(letters) for name, letters in rules.CHECK_MODULES.items()}

@@ -294,6 +294,8 @@ def _suppress(diagnostics: list[Diagnostic], text: str, fmt: str, path: str,
 
 
 def resolve(findings: list[Finding], cat: Catalogue | None, path: str) -> list[Diagnostic]:
+    if not findings:
+        return []  # the registry (every rule module) is only needed to look codes up
     from . import rules
 
     registry = rules.load_all()

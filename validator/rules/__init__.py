@@ -26,6 +26,15 @@ MODULES = (
     "generated", "dll",
 )
 
+# The modules with check functions, and the kinds of input (letters of
+# ``applies``) their checks look at: linting imports only these, the others
+# describe codes that readers, the schema or commands report and are imported
+# when a code must be looked up (tests/test_startup.py keeps this true).
+CHECK_MODULES = {
+    "structure": "MI", "services": "MI", "properties": "MIH", "values": "MI", "flags": "MI",
+    "files": "MI",
+}
+
 
 class Rule:
     """One registered code.
@@ -111,18 +120,26 @@ def rule(code: str, severity: str, summary: str, applies: str = "MI"):
 
 
 _loaded = False
+_imported: set[str] = set()
+
+
+def _import(names) -> None:
+    for name in names:
+        if name in _imported:
+            continue
+        try:
+            importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as err:
+            if err.name != f"{__name__}.{name}":
+                raise
+        _imported.add(name)
 
 
 def load_all() -> dict[str, Rule]:
     """Import every rule module and return the registry sorted by code."""
     global _loaded
     if not _loaded:
-        for name in MODULES:
-            try:
-                importlib.import_module(f"{__name__}.{name}")
-            except ModuleNotFoundError as err:
-                if err.name != f"{__name__}.{name}":
-                    raise
+        _import(MODULES)
         _loaded = True
     return dict(sorted(REGISTRY.items()))
 
@@ -133,4 +150,7 @@ def get(code: str) -> Rule | None:
 
 def checks(kind_letter: str) -> list[Rule]:
     """The rules with a check function that apply to one kind of input."""
-    return [r for r in load_all().values() if r.check is not None and kind_letter in r.applies]
+    if not _loaded:
+        _import(name for name in MODULES if kind_letter in CHECK_MODULES.get(name, ""))
+    return [r for _code, r in sorted(REGISTRY.items())
+            if r.check is not None and kind_letter in r.applies]
