@@ -20,9 +20,10 @@ from .model import Record
 DEFAULT_EXCLUDE = (".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules",
                    "__pycache__", ".mypy_cache", ".pytest_cache", ".hypothesis", "build", "dist")
 
-_MANIFEST_TOML = re.compile(rb"^\s*(manifest_version\s*=|\[\s*(services|providers|sections|properties)\s*[.\]])",
-                            re.MULTILINE)
-_MANIFEST_JSON = re.compile(rb'"manifest_version"\s*:|"\$schema"\s*:\s*"[^"]*manifest\.schema\.json"')
+# Patterns compiled on first use (re caches them): only walking a directory or
+# --force-exclude needs them, not checking the files named.
+_MANIFEST_TOML = rb"(?m)^\s*(manifest_version\s*=|\[\s*(services|providers|sections|properties)\s*[.\]])"
+_MANIFEST_JSON = rb'"manifest_version"\s*:|"\$schema"\s*:\s*"[^"]*manifest\.schema\.json"'
 
 
 class Problem(Record):
@@ -79,7 +80,7 @@ def _exclude_matchers(patterns: tuple[str, ...]):
 
 
 # JSON tokens that matter for finding top-level keys: strings and brackets.
-_JSON_TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
+_JSON_TOKEN = rb'(?s)"(?:[^"\\]|\\.)*"|[\[\]{}]'
 
 
 def _json_top_level(head: bytes) -> bool:
@@ -88,13 +89,14 @@ def _json_top_level(head: bytes) -> bool:
     JSON Schemas and other tools' JSON mention manifest keys deeper down; the
     head may be cut short or invalid, so this scans tokens instead of parsing.
     """
-    if not _MANIFEST_JSON.search(head):
+    manifest_json = re.compile(_MANIFEST_JSON)
+    if not manifest_json.search(head):
         return False
     depth = 0
-    for token in _JSON_TOKEN.finditer(head):
+    for token in re.finditer(_JSON_TOKEN, head):
         first = head[token.start()]
         if first == 0x22:  # '"'
-            if depth == 1 and _MANIFEST_JSON.match(head, token.start()):
+            if depth == 1 and manifest_json.match(head, token.start()):
                 return True
         elif first in b"[{":
             depth += 1
@@ -125,7 +127,7 @@ def _skip(path: str, root: str | None, exclude: tuple[str, ...], base: str | Non
 def looks_like_manifest(path: str, head: bytes) -> bool:
     suffix = _suffix(path).lower()
     if suffix == ".toml":
-        return bool(_MANIFEST_TOML.search(head))
+        return bool(re.search(_MANIFEST_TOML, head))
     if suffix == ".json":
         return _json_top_level(head)
     return False

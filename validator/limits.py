@@ -29,7 +29,7 @@ _NOT_DOTS = bytes(i for i in range(256) if i not in b".\n")
 _EMPTY_PAIR = re.compile(rb"\[\]|\{\}")
 
 # Tokens a precise depth scan must see: strings and comments (skipped) and brackets.
-_JSON_TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"?|[\[\]{}]', re.DOTALL)
+_JSON_TOKENS = rb'(?s)"(?:[^"\\]|\\.)*"?|[\[\]{}]'  # compiled when a JSON file needs it
 _TOML_TOKENS = re.compile(
     rb'"""[\s\S]*?(?:"""|\Z)|\'\'\'[\s\S]*?(?:\'\'\'|\Z)|"(?:[^"\\\n]|\\.)*"?|\'[^\'\n]*\'?'
     rb"|#[^\n]*|[\[\]{}]")
@@ -80,7 +80,7 @@ def too_deep(data: bytes, fmt: str, limit: int) -> Span | None:
             return _span_at(data, dotted.start())
     if estimated_depth(data, limit) <= limit:
         return None
-    tokens = _JSON_TOKENS if fmt == "json" else _TOML_TOKENS
+    tokens = re.compile(_JSON_TOKENS) if fmt == "json" else _TOML_TOKENS
     depth = 0
     for match in tokens.finditer(data):
         byte = data[match.start()]

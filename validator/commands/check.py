@@ -145,9 +145,9 @@ def add_arguments(parser, name: str) -> None:
                         " only when there is enough to check and an idle core)")
 
 
-_INF_HINT = re.compile(
-    rb"^[ \t]*(\[[^\].\"\n]*\][ \t]*\r?$|[0-9A-Fa-f]{8}[ \t]*=|PR_\w+[ \t]*=[^\"\n]*$|Providers[ \t]*=)",
-    re.MULTILINE)
+# Compiled on first use (re caches it): only standard input needs it.
+_INF_HINT = (
+    rb"(?m)^[ \t]*(\[[^\].\"\n]*\][ \t]*\r?$|[0-9A-Fa-f]{8}[ \t]*=|PR_\w+[ \t]*=[^\"\n]*$|Providers[ \t]*=)")
 
 
 def _stdin_format(name: str | None, data: bytes) -> str:
@@ -163,7 +163,7 @@ def _stdin_format(name: str | None, data: bytes) -> str:
         return "json"
     if looks_like_manifest("-.toml", head):
         return "toml"
-    return "inf" if _INF_HINT.search(head) else "toml"
+    return "inf" if re.search(_INF_HINT, head) else "toml"
 
 
 def _settings(args):
