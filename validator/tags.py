@@ -17,7 +17,8 @@ cached per process.
 from __future__ import annotations
 
 import os
-from typing import Iterable, Iterator, NamedTuple
+from collections import namedtuple
+from typing import Iterable, Iterator
 
 from validator.mapi import (
     PT_BINARY, PT_BOOLEAN, PT_LONG, PT_NULL, PT_STRING8, PT_UNICODE, MV_FLAG, prop_tag,
@@ -137,13 +138,11 @@ _CORE: tuple[tuple[str, int, int | str, str], ...] = (
 )
 
 
-class KnownTag(NamedTuple):
-    """One definition of a tag name, and where it comes from."""
+class KnownTag(namedtuple("KnownTag", "name prop_id prop_type source")):
+    """One definition of a tag name (``name``, ``prop_id``, ``prop_type``), and where
+    it comes from (``source``).  A collections.namedtuple: no typing machinery at start-up."""
 
-    name: str
-    prop_id: int
-    prop_type: int
-    source: str
+    __slots__ = ()
 
     @property
     def tag(self) -> int:
