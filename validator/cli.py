@@ -9,7 +9,6 @@ exception never reaches the user as a traceback unless ``--debug`` is given.
 
 from __future__ import annotations
 
-import importlib
 import sys
 from typing import TYPE_CHECKING
 
@@ -37,7 +36,11 @@ class UsageError(Exception):
 
 
 def _command_module(name: str):
-    return importlib.import_module(f"validator.commands.{COMMANDS[name][0]}")
+    # __import__, not importlib.import_module: the importlib package is one more
+    # import at start-up.
+    module = f"validator.commands.{COMMANDS[name][0]}"
+    __import__(module)
+    return sys.modules[module]
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:

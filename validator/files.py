@@ -8,7 +8,6 @@ on the command line is always checked.
 
 from __future__ import annotations
 
-import fnmatch
 import os
 import re
 import stat
@@ -72,6 +71,8 @@ def _exclude_matchers(patterns: tuple[str, ...]):
     """
     if not patterns:
         return (lambda text: None), (lambda text: None)
+    import fnmatch
+
     norm = os.path.normcase
     part_re = re.compile("|".join(fnmatch.translate(norm(p)) for p in patterns))
     whole_re = re.compile("|".join(fnmatch.translate(norm(p)) + "|" + fnmatch.translate(norm(f"*/{p}"))

@@ -30,9 +30,9 @@ _EMPTY_PAIR = re.compile(rb"\[\]|\{\}")
 
 # Tokens a precise depth scan must see: strings and comments (skipped) and brackets.
 _JSON_TOKENS = rb'(?s)"(?:[^"\\]|\\.)*"?|[\[\]{}]'  # compiled when a JSON file needs it
-_TOML_TOKENS = re.compile(
+_TOML_TOKENS = (
     rb'"""[\s\S]*?(?:"""|\Z)|\'\'\'[\s\S]*?(?:\'\'\'|\Z)|"(?:[^"\\\n]|\\.)*"?|\'[^\'\n]*\'?'
-    rb"|#[^\n]*|[\[\]{}]")
+    rb"|#[^\n]*|[\[\]{}]")  # compiled when a deep-looking file needs the exact scan
 _OPEN = frozenset(b"[{")
 # TOML also nests by dotted keys (``[a.b.c]``, ``a.b.c = 1``): a run of bare
 # key parts, each one level of tables (tomllib slows down quadratically on them).
@@ -80,7 +80,7 @@ def too_deep(data: bytes, fmt: str, limit: int) -> Span | None:
             return _span_at(data, dotted.start())
     if estimated_depth(data, limit) <= limit:
         return None
-    tokens = re.compile(_JSON_TOKENS) if fmt == "json" else _TOML_TOKENS
+    tokens = re.compile(_JSON_TOKENS if fmt == "json" else _TOML_TOKENS)
     depth = 0
     for match in tokens.finditer(data):
         byte = data[match.start()]
