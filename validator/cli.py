@@ -10,7 +10,8 @@ exception never reaches the user as a traceback unless ``--debug`` is given.
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms)
 
 if TYPE_CHECKING:
     import argparse

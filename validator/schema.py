@@ -20,12 +20,14 @@ from __future__ import annotations
 import json
 import os
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Iterator
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms)
 
 from .model import Finding, Loc
 
 if TYPE_CHECKING:
     from pathlib import Path
+    from typing import Any, Iterator
 
 SCHEMA_FILE = "manifest.schema.json"
 
