@@ -54,6 +54,7 @@ STILL_IMPORTED_ELSEWHERE = {
     "inspect": "dataclasses, for validator/rules/properties.py",
     "difflib": "validator/rules/properties.py (top-level import)",
     "typing": "validator/rules/properties.py, rules/values.py, readers/manifest.py",
+    "importlib": "inspect (importlib.machinery), for validator/rules/properties.py",
 }
 
 _PROBE = """
