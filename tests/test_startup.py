@@ -16,7 +16,7 @@ import sys
 
 import pytest
 
-from .conftest import FIXTURES, ROOT
+from .conftest import FIXTURES
 
 #: Modules that checking fixtures/valid/store.toml must not import, and why they
 #: would be there: each costs start-up time and none is needed for that input.
@@ -70,7 +70,7 @@ print(json.dumps({"code": code, "modules": sorted(set(sys.modules) - before)}))
 def _modules_after_check(path, cache_dir) -> tuple[int, set[str]]:
     env = {**os.environ, "MAPISVC_CACHE_DIR": str(cache_dir)}
     out = subprocess.run([sys.executable, "-c", _PROBE, str(path)], capture_output=True, text=True,
-                         env=env, cwd=ROOT, check=True).stdout
+                         env=env, cwd=cache_dir, check=True).stdout
     report = json.loads(out.splitlines()[-1])
     return report["code"], set(report["modules"])
 
