@@ -148,3 +148,27 @@ def test_check_modules_name_every_module_with_checks_and_their_kinds():
             module = entry.check.__module__.rpartition(".")[2]
             kinds.setdefault(module, set()).update(entry.applies)
     assert kinds == {name: set(letters) for name, letters in rules.CHECK_MODULES.items()}
+
+
+@pytest.mark.parametrize("patterns", [
+    None, ("gen/*.toml",), ("gen",), ("docs/generated", "build"),
+    ("a b", ".x", "gen/*.toml", "[ab]c", "x?y", "tests/fixtures"), ("a/",), ("/abs/x",), ("",),
+], ids=repr)
+def test_exclusions_without_wildcards_match_as_fnmatch_does(patterns):
+    import fnmatch
+    import re
+
+    from validator import files
+
+    patterns = files.DEFAULT_EXCLUDE if patterns is None else patterns
+    norm = os.path.normcase
+    part_re = re.compile("|".join(fnmatch.translate(norm(p)) for p in patterns))
+    whole_re = re.compile("|".join(fnmatch.translate(norm(p)) + "|" + fnmatch.translate(norm(f"*/{p}"))
+                                   for p in patterns))
+    parts, whole = files._exclude_matchers(tuple(patterns))
+    for text in ("a", "gen", "x/gen", "gen/out.toml", "src/gen/out.toml", "src/general/out.toml",
+                 "docs/generated", "x/docs/generated", "docs/generated/y", "build", "a/build",
+                 "a/build/x", "a b", "q/a b", ".x", "ac", "xzy", "tests/fixtures", "u/tests/fixtures",
+                 ".git", "x/.git", "", "/", "/abs/x", "abs/x", "a/", "x/a/", "//", "a//b"):
+        assert bool(parts(text)) == bool(part_re.match(norm(text))), text
+        assert bool(whole(text)) == bool(whole_re.match(norm(text))), text
