@@ -172,3 +172,39 @@ def test_exclusions_without_wildcards_match_as_fnmatch_does(patterns):
                  ".git", "x/.git", "", "/", "/abs/x", "abs/x", "a/", "x/a/", "//", "a//b"):
         assert bool(parts(text)) == bool(part_re.match(norm(text))), text
         assert bool(whole(text)) == bool(whole_re.match(norm(text))), text
+
+
+def test_the_known_tags_index_is_kept_reused_and_refreshed(tmp_path, monkeypatch):
+    from validator import tags
+
+    monkeypatch.setenv("MAPISVC_CACHE_DIR", str(tmp_path / "cache"))
+    include = tmp_path / "include"
+    include.mkdir()
+    header = include / "vendor.h"
+    header.write_text("#define PR_VENDOR_X PROP_TAG(PT_LONG, 0x6610)\n")
+    monkeypatch.setattr(tags, "_FILES", {})
+    monkeypatch.setattr(tags, "_BUILT", {})
+    first = tags.known_tags([include])
+    assert first.lookup("PR_VENDOR_X") == [(0x6610, 3)]
+    kept = list((tmp_path / "cache" / "known-tags").iterdir())
+    assert len(kept) == 1
+    # A new process reads the whole index from that one file: no header is parsed.
+    import validator.readers.header as reader
+
+    monkeypatch.setattr(tags, "_FILES", {})
+    monkeypatch.setattr(tags, "_BUILT", {})
+    monkeypatch.setattr(reader, "read_header_file", lambda *a, **k: pytest.fail("re-parsed"))
+    again = tags.known_tags([include])
+    assert (again._by_name, again._by_tag, again._by_id) == (first._by_name, first._by_tag, first._by_id)
+    assert all(type(t) is tags.KnownTag for rows in again._by_name.values() for t in rows)
+    monkeypatch.undo()
+    # A changed header is read again; a damaged index only costs the rebuild.
+    monkeypatch.setenv("MAPISVC_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(tags, "_FILES", {})
+    monkeypatch.setattr(tags, "_BUILT", {})
+    header.write_text("#define PR_VENDOR_X PROP_TAG(PT_UNICODE, 0x6611)\n")
+    assert tags.known_tags([include]).lookup("PR_VENDOR_X") == [(0x6611, 0x1F)]
+    for path in (tmp_path / "cache" / "known-tags").iterdir():
+        path.write_bytes(b"\x00damaged")
+    monkeypatch.setattr(tags, "_BUILT", {})
+    assert tags.known_tags([include]).lookup("PR_VENDOR_X") == [(0x6611, 0x1F)]

