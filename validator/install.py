@@ -30,7 +30,6 @@ left alone.  One there with other content is a :class:`Conflict` unless
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 
 from .generate.inf import GLOBAL_SECTIONS, SERVICES, InfPlan, compare, render
@@ -74,7 +73,7 @@ def _first(ranges: list[_Range], name: str) -> _Range | None:
 
 
 def _copy(doc: InfDocument) -> list[InfLine]:
-    return [dataclasses.replace(line) for line in doc.lines]
+    return [line.replace() for line in doc.lines]
 
 
 def _new(text: str, ending: str) -> InfLine:
@@ -166,7 +165,7 @@ def install(doc: InfDocument, plan: InfPlan, force: bool = False) -> InfDocument
             last = lines[found.end - 1]
             _insert_after(keep, 0, new, newline)
             if found.end == len(lines) and last.ending == "" and keep[-1].ending:
-                keep[-1] = dataclasses.replace(keep[-1], ending="")
+                keep[-1] = keep[-1].replace(ending="")
             lines[found.start:found.end] = keep
 
     if block:
@@ -185,11 +184,11 @@ def _insert_after(lines: list[InfLine], index: int, new: list[InfLine], newline:
     if not new:
         return
     if 0 <= index == len(lines) - 1 and lines[index].ending == "":
-        lines[index] = dataclasses.replace(lines[index], ending=newline)
-        new[-1] = dataclasses.replace(new[-1], ending="")
+        lines[index] = lines[index].replace(ending=newline)
+        new[-1] = new[-1].replace(ending="")
     for offset, line in enumerate(new):
         if line.ending == "" and offset < len(new) - 1:
-            new[offset] = dataclasses.replace(line, ending=newline)
+            new[offset] = line.replace(ending=newline)
     lines[index + 1:index + 1] = new
 
 
@@ -220,9 +219,9 @@ def uninstall(doc: InfDocument, plan: InfPlan) -> InfDocument:
                       and lines[found.start + 1].text.strip() == MARKER)
             if marked and len(mine) == len(entries):
                 drop_range(found)
-    kept = [dataclasses.replace(line) for i, line in enumerate(lines) if i not in remove]
+    kept = [line.replace() for i, line in enumerate(lines) if i not in remove]
     if lines and (len(lines) - 1) in remove and lines[-1].ending == "" and kept:
-        kept[-1] = dataclasses.replace(kept[-1], ending="")
+        kept[-1] = kept[-1].replace(ending="")
     return InfDocument(kept, doc.codec, doc.bom)
 
 

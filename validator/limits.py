@@ -20,7 +20,11 @@ Everything here is linear in the input and never recursive.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+
+# Annotations only (postponed): importing typing costs ~3 ms of start-up.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Iterator
 
 from .model import Span
 
@@ -29,10 +33,10 @@ _NOT_DOTS = bytes(i for i in range(256) if i not in b".\n")
 _EMPTY_PAIR = re.compile(rb"\[\]|\{\}")
 
 # Tokens a precise depth scan must see: strings and comments (skipped) and brackets.
-_JSON_TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"?|[\[\]{}]', re.DOTALL)
-_TOML_TOKENS = re.compile(
+_JSON_TOKENS = rb'(?s)"(?:[^"\\]|\\.)*"?|[\[\]{}]'  # compiled when a JSON file needs it
+_TOML_TOKENS = (
     rb'"""[\s\S]*?(?:"""|\Z)|\'\'\'[\s\S]*?(?:\'\'\'|\Z)|"(?:[^"\\\n]|\\.)*"?|\'[^\'\n]*\'?'
-    rb"|#[^\n]*|[\[\]{}]")
+    rb"|#[^\n]*|[\[\]{}]")  # compiled when a deep-looking file needs the exact scan
 _OPEN = frozenset(b"[{")
 # TOML also nests by dotted keys (``[a.b.c]``, ``a.b.c = 1``): a run of bare
 # key parts, each one level of tables (tomllib slows down quadratically on them).
@@ -80,7 +84,7 @@ def too_deep(data: bytes, fmt: str, limit: int) -> Span | None:
             return _span_at(data, dotted.start())
     if estimated_depth(data, limit) <= limit:
         return None
-    tokens = _JSON_TOKENS if fmt == "json" else _TOML_TOKENS
+    tokens = re.compile(_JSON_TOKENS if fmt == "json" else _TOML_TOKENS)
     depth = 0
     for match in tokens.finditer(data):
         byte = data[match.start()]

@@ -9,7 +9,7 @@ plain dicts and tuples.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections import namedtuple
 
 # ---------------------------------------------------------------------------
 # Property types (§2.2)
@@ -264,13 +264,16 @@ HEADER_CONSTANTS: dict[str, int] = {
 # Resource types (§4.1)
 
 
-class ResourceType(NamedTuple):
-    """A PR_RESOURCE_TYPE value."""
+# collections.namedtuple rather than typing.NamedTuple: the same tuples,
+# without typing's class machinery at start-up.
 
-    name: str
-    value: int
-    in_provider_section: bool  # may a MAPISVC.INF provider section carry it?
-    meaning: str
+class ResourceType(namedtuple("ResourceType", "name value in_provider_section meaning")):
+    """A PR_RESOURCE_TYPE value.
+
+    ``in_provider_section``: may a MAPISVC.INF provider section carry it?
+    """
+
+    __slots__ = ()
 
 
 RESOURCE_TYPES: dict[str, ResourceType] = {
@@ -311,15 +314,14 @@ SERVICE = "service"
 PROVIDER = "provider"
 
 
-class Flag(NamedTuple):
-    """A PR_RESOURCE_FLAGS bit of a service (SERVICE_*) or provider (STATUS_*, HOOK_*)."""
+class Flag(namedtuple("Flag", "name value family klass applies_to meaning")):
+    """A PR_RESOURCE_FLAGS bit of a service (SERVICE_*) or provider (STATUS_*, HOOK_*).
 
-    name: str
-    value: int
-    family: str  # SERVICE or PROVIDER
-    klass: str  # STATIC, MODIFIABLE, DYNAMIC or RESERVED
-    applies_to: tuple[str, ...]  # resource-type names (providers); () for service flags
-    meaning: str
+    ``family``: SERVICE or PROVIDER; ``klass``: STATIC, MODIFIABLE, DYNAMIC or
+    RESERVED; ``applies_to``: resource-type names (providers), () for service flags.
+    """
+
+    __slots__ = ()
 
 
 _ANY = PROVIDER_TYPES

@@ -15,8 +15,10 @@ Pointers are tuples of keys and indexes from the root of the document:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+# Annotations only (postponed): importing typing costs ~3 ms of start-up.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Callable, Iterator
 
 Pointer = tuple  # tuple[str | int, ...]
 
@@ -26,21 +28,57 @@ INF = "inf"
 HEADER = "header"
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Record:
+    """A plain record: fields in ``__slots__``, a dataclass-style repr and equality.
+
+    The model's classes are written out by hand rather than with
+    ``@dataclass``: importing dataclasses and generating the classes cost
+    ~10 ms of a ~30 ms ``mapisvc check`` run (a pre-commit hook starts one per
+    commit).  Records that are not frozen are unhashable, as dataclasses are.
+    """
+
+    __slots__ = ()
+
+    def _values(self) -> tuple:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"{type(self).__qualname__}({fields})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() == other._values()  # type: ignore[attr-defined]
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class FrozenRecord(Record):
+    """A record used as a value (compared and hashed); never changed after creation."""
+
+    __slots__ = ()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+
+class Span(FrozenRecord):
     """A region of a text: 1-based line and column; ``end_column`` is exclusive.
 
     Columns count characters (Unicode code points), not bytes.
     """
 
-    line: int
-    column: int
-    end_line: int
-    end_column: int
+    __slots__ = ("line", "column", "end_line", "end_column")
+
+    def __init__(self, line: int, column: int, end_line: int, end_column: int):
+        self.line = line
+        self.column = column
+        self.end_line = end_line
+        self.end_column = end_column
 
 
-@dataclass(frozen=True, slots=True)
-class Loc:
+class Loc(FrozenRecord):
     """Where something is, before its line and column are known.
 
     ``part`` is ``"key"`` (the member's name, a table header, an INF key) or
@@ -49,25 +87,30 @@ class Loc:
     ``Providers=A, B``.
     """
 
-    pointer: Pointer
-    part: str = "key"
-    offset: int = 0
-    length: int | None = None
+    __slots__ = ("pointer", "part", "offset", "length")
+
+    def __init__(self, pointer: Pointer, part: str = "key", offset: int = 0,
+                 length: int | None = None):
+        self.pointer = pointer
+        self.part = part
+        self.offset = offset
+        self.length = length
 
     def value(self) -> "Loc":
         return Loc(self.pointer, "value")
 
 
-@dataclass(slots=True)
-class Item:
+class Item(Record):
     """One element of a list-like value (a flag, a provider name, a file)."""
 
-    value: Any
-    loc: Loc
+    __slots__ = ("value", "loc")
+
+    def __init__(self, value: Any, loc: Loc):
+        self.value = value
+        self.loc = loc
 
 
-@dataclass(slots=True)
-class Entry:
+class Entry(Record):
     """One member of a section or property, whatever the input format.
 
     ``key`` is the member name in the model (``dll``, ``flags``, ``settings``
@@ -77,12 +120,16 @@ class Entry:
     the parsed elements of list-like members (flags, providers, files).
     """
 
-    key: str
-    label: str
-    value: Any
-    pointer: Pointer
-    raw: str | None = None
-    items: list[Item] | None = None
+    __slots__ = ("key", "label", "value", "pointer", "raw", "items")
+
+    def __init__(self, key: str, label: str, value: Any, pointer: Pointer,
+                 raw: str | None = None, items: list[Item] | None = None):
+        self.key = key
+        self.label = label
+        self.value = value
+        self.pointer = pointer
+        self.raw = raw
+        self.items = items
 
     @property
     def loc(self) -> Loc:
@@ -93,8 +140,7 @@ class Entry:
         return Loc(self.pointer, "value")
 
 
-@dataclass(slots=True)
-class Section:
+class Section(Record):
     """A named part of the catalogue: a service, provider or extra section.
 
     ``members`` holds the members MAPI defines (``dll``, ``flags``, …) by model
@@ -103,11 +149,15 @@ class Section:
     INF section nothing refers to and that has no telling entries, ``unknown``.
     """
 
-    name: str
-    kind: str
-    pointer: Pointer
-    members: dict[str, Entry] = field(default_factory=dict)
-    settings: list[Entry] = field(default_factory=list)
+    __slots__ = ("name", "kind", "pointer", "members", "settings")
+
+    def __init__(self, name: str, kind: str, pointer: Pointer,
+                 members: dict[str, Entry] | None = None, settings: list[Entry] | None = None):
+        self.name = name
+        self.kind = kind
+        self.pointer = pointer
+        self.members = {} if members is None else members
+        self.settings = [] if settings is None else settings
 
     @property
     def loc(self) -> Loc:
@@ -129,13 +179,15 @@ class Section:
         return [Item(entry.value, entry.value_loc)]
 
 
-@dataclass(slots=True)
-class Property:
+class Property(Record):
     """A custom property tag declared in a manifest (or defined in a header)."""
 
-    name: str
-    pointer: Pointer
-    members: dict[str, Entry] = field(default_factory=dict)
+    __slots__ = ("name", "pointer", "members")
+
+    def __init__(self, name: str, pointer: Pointer, members: dict[str, Entry] | None = None):
+        self.name = name
+        self.pointer = pointer
+        self.members = {} if members is None else members
 
     @property
     def loc(self) -> Loc:
@@ -190,8 +242,7 @@ def null_locate(pointer: Pointer, part: str) -> Span | None:
     return None
 
 
-@dataclass(slots=True)
-class Catalogue:
+class Catalogue(Record):
     """Everything one input file says about message services.
 
     ``services``, ``providers``, ``sections`` and ``properties`` are keyed by
@@ -201,24 +252,39 @@ class Catalogue:
     ``inf`` is the lossless INF document when the input was MAPISVC.INF.
     """
 
-    path: str
-    kind: str  # MANIFEST or INF
-    source: SourceMap
-    manifest_version: Entry | None = None
-    services: dict[str, Section] = field(default_factory=dict)
-    providers: dict[str, Section] = field(default_factory=dict)
-    sections: dict[str, Section] = field(default_factory=dict)
-    properties: dict[str, Property] = field(default_factory=dict)
-    unknown: dict[str, Section] = field(default_factory=dict)
-    # INF only: the entries of the global sections, in file order.
-    services_list: list[Entry] = field(default_factory=list)
-    default_services: list[Entry] = field(default_factory=list)
-    help_files: list[Entry] = field(default_factory=list)
-    # The parsed data as read (manifest dict), for the schema check.
-    data: Any = None
-    inf: Any = None  # validator.readers.inf.InfDocument
-    # Names of well-known tags learned from the user's MAPI headers, if any.
-    extra_known: Any = None
+    __slots__ = ("path", "kind", "source", "manifest_version", "services", "providers", "sections",
+                 "properties", "unknown", "services_list", "default_services", "help_files",
+                 "data", "inf", "extra_known")
+
+    def __init__(self, path: str, kind: str, source: SourceMap,
+                 manifest_version: Entry | None = None,
+                 services: dict[str, Section] | None = None,
+                 providers: dict[str, Section] | None = None,
+                 sections: dict[str, Section] | None = None,
+                 properties: dict[str, Property] | None = None,
+                 unknown: dict[str, Section] | None = None,
+                 services_list: list[Entry] | None = None,
+                 default_services: list[Entry] | None = None,
+                 help_files: list[Entry] | None = None,
+                 data: Any = None, inf: Any = None, extra_known: Any = None):
+        self.path = path
+        self.kind = kind  # MANIFEST or INF
+        self.source = source
+        self.manifest_version = manifest_version
+        self.services = {} if services is None else services
+        self.providers = {} if providers is None else providers
+        self.sections = {} if sections is None else sections
+        self.properties = {} if properties is None else properties
+        self.unknown = {} if unknown is None else unknown
+        # INF only: the entries of the global sections, in file order.
+        self.services_list = [] if services_list is None else services_list
+        self.default_services = [] if default_services is None else default_services
+        self.help_files = [] if help_files is None else help_files
+        # The parsed data as read (manifest dict), for the schema check.
+        self.data = data
+        self.inf = inf  # validator.readers.inf.InfDocument
+        # Names of well-known tags learned from the user's MAPI headers, if any.
+        self.extra_known = extra_known
 
     @property
     def is_inf(self) -> bool:
@@ -251,14 +317,18 @@ def _find_nocase(table: dict[str, Any], name: str) -> Any:
     return None
 
 
-@dataclass(slots=True)
-class Finding:
+class Finding(Record):
     """One problem found, with where it is and, optionally, a related place."""
 
-    code: str
-    message: str
-    loc: Loc | None = None
-    severity: str | None = None  # None: the rule's default
-    help: str | None = None
-    related: list[tuple[Loc | Span, str]] = field(default_factory=list)
-    span: Span | None = None  # set directly by readers that know it (syntax errors)
+    __slots__ = ("code", "message", "loc", "severity", "help", "related", "span")
+
+    def __init__(self, code: str, message: str, loc: Loc | None = None,
+                 severity: str | None = None, help: str | None = None,
+                 related: list[tuple[Loc | Span, str]] | None = None, span: Span | None = None):
+        self.code = code
+        self.message = message
+        self.loc = loc
+        self.severity = severity  # None: the rule's default
+        self.help = help
+        self.related = [] if related is None else related
+        self.span = span  # set directly by readers that know it (syntax errors)

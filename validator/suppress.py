@@ -22,7 +22,8 @@ suppresses nothing is reported as MS007 with ``--report-unused-ignores``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+
+from .model import Record
 
 UNUSED_CODE = "MS007"
 _MARK = "mapisvc:"
@@ -30,17 +31,21 @@ _DIRECTIVE = re.compile(r"mapisvc:\s*(?P<kind>ignore-file|ignore)\b\s*(?:\[(?P<c
 _CODE = re.compile(r"[^,\s]+")
 
 
-@dataclass(slots=True)
-class Directive:
+class Directive(Record):
     """One ``mapisvc: ignore[...]`` comment and the lines it covers."""
 
-    line: int  # 1-based line of the comment
-    column: int  # 1-based column of "mapisvc:"
-    end_column: int
-    whole_file: bool
-    codes: list[tuple[str, int]]  # (code as written, 1-based column)
-    targets: set[int] = field(default_factory=set)
-    used: set[str] = field(default_factory=set)
+    __slots__ = ("line", "column", "end_column", "whole_file", "codes", "targets", "used")
+
+    def __init__(self, line: int, column: int, end_column: int, whole_file: bool,
+                 codes: list[tuple[str, int]], targets: set[int] | None = None,
+                 used: set[str] | None = None):
+        self.line = line  # 1-based line of the comment
+        self.column = column  # 1-based column of "mapisvc:"
+        self.end_column = end_column
+        self.whole_file = whole_file
+        self.codes = codes  # (code as written, 1-based column)
+        self.targets = set() if targets is None else targets
+        self.used = set() if used is None else used
 
 
 def _toml_comments(text: str):

@@ -18,6 +18,86 @@ from ..cli import UsageError
 
 FORMAT_CHOICES = ("text", "concise", "json", "sarif", "github")
 
+# What simple_args reads: option → attribute, by kind; the defaults are add_arguments'.
+_SIMPLE_FLAGS = {"--strict": "strict", "--statistics": "statistics",
+                 "--report-unused-ignores": "report_unused_ignores", "--force-exclude": "force_exclude",
+                 "--quiet": "quiet", "-q": "quiet", "--debug": "debug"}
+_SIMPLE_VALUES = {"--format": "format", "--output-file": "output_file", "-o": "output_file",
+                  "--stdin-filename": "stdin_filename", "--config": "config",
+                  "--jobs": "jobs", "-j": "jobs"}
+_SIMPLE_LISTS = {"--select": "select", "--extend-select": "extend_select", "--ignore": "ignore",
+                 "--mapi-include": "mapi_include", "--header": "header", "--dll": "dll"}
+_SIMPLE_COLOUR = {"--color": True, "--colour": True, "--no-color": False, "--no-colour": False}
+
+
+def simple_args(argv: list[str]):
+    """The arguments after ``check`` read as argparse reads them, without argparse;
+    ``None`` for anything but plain options and one run of paths (argparse then
+    reads them, with its errors and help).  tests/test_startup.py checks both agree.
+    """
+    from types import SimpleNamespace
+
+    args = SimpleNamespace(
+        version=None, debug=False, command="check", paths=[], format="text", output_file=None,
+        strict=False, stdin_filename=None, config=None, select=None, extend_select=[], ignore=[],
+        statistics=False, report_unused_ignores=False, force_exclude=False, color=None,
+        mapi_include=[], header=[], dll=[], quiet=False, jobs=0)
+    paths_done = colour_seen = False
+    i = 0
+    while i < len(argv):
+        token = argv[i]
+        i += 1
+        if token == "-" or not token.startswith("-"):
+            if paths_done:
+                return None  # a second run of paths: argparse's error
+            start = i - 1
+            while i < len(argv) and (argv[i] == "-" or not argv[i].startswith("-")):
+                i += 1
+            args.paths = argv[start:i]
+            paths_done = True
+            continue
+        option, equals, value = token.partition("=")
+        if option in _SIMPLE_FLAGS and not equals:
+            setattr(args, _SIMPLE_FLAGS[option], True)
+        elif option in _SIMPLE_COLOUR and not equals:
+            if colour_seen:
+                return None
+            colour_seen = True
+            args.color = _SIMPLE_COLOUR[option]
+        elif (option in _SIMPLE_VALUES or option in _SIMPLE_LISTS) and option.startswith("--"):
+            if not equals:
+                if i >= len(argv):
+                    return None
+                value = argv[i]
+                i += 1
+            if value.startswith("-"):
+                return None
+            if option in _SIMPLE_LISTS:
+                name = _SIMPLE_LISTS[option]
+                setattr(args, name, (getattr(args, name) or []) + [value])
+            elif option == "--format" and value not in FORMAT_CHOICES:
+                return None
+            elif option == "--jobs":
+                if not (value.isascii() and value.isdigit()):
+                    return None
+                args.jobs = int(value)
+            else:
+                setattr(args, _SIMPLE_VALUES[option], value)
+        elif option in ("-o", "-j") and not equals:
+            if i >= len(argv) or argv[i].startswith("-"):
+                return None
+            value = argv[i]
+            i += 1
+            if option == "-j":
+                if not (value.isascii() and value.isdigit()):
+                    return None
+                args.jobs = int(value)
+            else:
+                args.output_file = value
+        else:
+            return None  # help, "--", abbreviations, joined short options, unknown options
+    return args
+
 
 def add_arguments(parser, name: str) -> None:
     parser.add_argument("paths", nargs="*", metavar="PATH",
@@ -65,9 +145,9 @@ def add_arguments(parser, name: str) -> None:
                         " only when there is enough to check and an idle core)")
 
 
-_INF_HINT = re.compile(
-    rb"^[ \t]*(\[[^\].\"\n]*\][ \t]*\r?$|[0-9A-Fa-f]{8}[ \t]*=|PR_\w+[ \t]*=[^\"\n]*$|Providers[ \t]*=)",
-    re.MULTILINE)
+# Compiled on first use (re caches it): only standard input needs it.
+_INF_HINT = (
+    rb"(?m)^[ \t]*(\[[^\].\"\n]*\][ \t]*\r?$|[0-9A-Fa-f]{8}[ \t]*=|PR_\w+[ \t]*=[^\"\n]*$|Providers[ \t]*=)")
 
 
 def _stdin_format(name: str | None, data: bytes) -> str:
@@ -83,7 +163,7 @@ def _stdin_format(name: str | None, data: bytes) -> str:
         return "json"
     if looks_like_manifest("-.toml", head):
         return "toml"
-    return "inf" if _INF_HINT.search(head) else "toml"
+    return "inf" if re.search(_INF_HINT, head) else "toml"
 
 
 def _settings(args):
@@ -137,6 +217,22 @@ class _Run:
 
 
 def run(args) -> int:
+    import gc
+
+    # Start-up creates many objects that live to the end (modules, rules, the
+    # schema): cycle collections while they are made are wasted (~1 ms of a
+    # pre-commit run).  Linting many files collects between files itself
+    # (validator.parallel).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _checked(args)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _checked(args) -> int:
     from .. import config as config_module
 
     if args.statistics and args.format in ("sarif", "github"):

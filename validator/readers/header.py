@@ -33,19 +33,22 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
-from typing import Callable
+
+# Annotations only (postponed): importing typing costs ~3 ms of start-up.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Callable
 
 from validator import mapi
-from validator.model import Span
+from validator.model import FrozenRecord, Record, Span
 
-#: A resolver for names the header uses but does not define (well-known tags):
-#: name → full 32-bit tag, or ``None``.
-Resolver = Callable[[str], "int | None"]
+if TYPE_CHECKING:
+    #: A resolver for names the header uses but does not define (well-known tags):
+    #: name → full 32-bit tag, or ``None``.
+    Resolver = Callable[[str], "int | None"]
 
 
-@dataclass(frozen=True, slots=True)
-class TagDefine:
+class TagDefine(FrozenRecord):
     """One ``#define PR_X <property tag>``.
 
     Positions are 1-based, columns in characters, end exclusive.
@@ -56,20 +59,28 @@ class TagDefine:
     ``cond`` holds the ``#if`` branches around it: ``(group, branch)`` pairs.
     """
 
-    name: str
-    prop_id: int
-    type_code: int
-    type_name: str
-    line: int
-    column: int
-    end_line: int
-    end_column: int
-    value_line: int
-    value_column: int
-    value_end_line: int
-    value_end_column: int
-    alias_of: str | None = None
-    cond: tuple[tuple[int, int], ...] = ()
+    __slots__ = ("name", "prop_id", "type_code", "type_name", "line", "column", "end_line",
+                 "end_column", "value_line", "value_column", "value_end_line", "value_end_column",
+                 "alias_of", "cond")
+
+    def __init__(self, name: str, prop_id: int, type_code: int, type_name: str, line: int,
+                 column: int, end_line: int, end_column: int, value_line: int, value_column: int,
+                 value_end_line: int, value_end_column: int, alias_of: str | None = None,
+                 cond: tuple[tuple[int, int], ...] = ()):
+        self.name = name
+        self.prop_id = prop_id
+        self.type_code = type_code
+        self.type_name = type_name
+        self.line = line
+        self.column = column
+        self.end_line = end_line
+        self.end_column = end_column
+        self.value_line = value_line
+        self.value_column = value_column
+        self.value_end_line = value_end_line
+        self.value_end_column = value_end_column
+        self.alias_of = alias_of
+        self.cond = cond
 
     @property
     def tag(self) -> int:
@@ -84,21 +95,26 @@ class TagDefine:
         return Span(self.value_line, self.value_column, self.value_end_line, self.value_end_column)
 
 
-@dataclass(slots=True)
-class HeaderDocument:
+class HeaderDocument(Record):
     """What a header defines: property tags, integer constants, and problems.
 
     ``problems`` are ``(message, line, column)`` for tag ``#define``s that could
     not be evaluated.  ``guard`` is the include-guard macro, if any.
     """
 
-    path: str
-    text: str
-    defines: list[TagDefine] = field(default_factory=list)
-    constants: dict[str, int] = field(default_factory=dict)
-    problems: list[tuple[str, int, int]] = field(default_factory=list)
-    guard: str | None = None
-    pragma_once: bool = False
+    __slots__ = ("path", "text", "defines", "constants", "problems", "guard", "pragma_once")
+
+    def __init__(self, path: str, text: str, defines: list[TagDefine] | None = None,
+                 constants: dict[str, int] | None = None,
+                 problems: list[tuple[str, int, int]] | None = None, guard: str | None = None,
+                 pragma_once: bool = False):
+        self.path = path
+        self.text = text
+        self.defines = [] if defines is None else defines
+        self.constants = {} if constants is None else constants
+        self.problems = [] if problems is None else problems
+        self.guard = guard
+        self.pragma_once = pragma_once
 
     def find(self, name: str) -> list[TagDefine]:
         """The tag defines with this name (C names are case-sensitive)."""
@@ -256,17 +272,21 @@ def _blank(s: str, in_comment: bool) -> tuple[str, bool]:
 # Phase 2: directives
 
 
-@dataclass(slots=True)
-class _Macro:
-    index: int
-    name: str
-    body: str | None  # None: an #undef
-    where: _Map
-    name_start: int
-    name_end: int
-    value_start: int
-    value_end: int
-    cond: tuple[tuple[int, int], ...]
+class _Macro(Record):
+    __slots__ = ("index", "name", "body", "where", "name_start", "name_end", "value_start",
+                 "value_end", "cond")
+
+    def __init__(self, index: int, name: str, body: str | None, where: _Map, name_start: int,
+                 name_end: int, value_start: int, value_end: int, cond: tuple[tuple[int, int], ...]):
+        self.index = index
+        self.name = name
+        self.body = body  # None: an #undef
+        self.where = where
+        self.name_start = name_start
+        self.name_end = name_end
+        self.value_start = value_start
+        self.value_end = value_end
+        self.cond = cond
 
 
 _DIRECTIVE = re.compile(r"\s*#\s*([A-Za-z_]\w*)")

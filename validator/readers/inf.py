@@ -13,9 +13,8 @@ or blank is reported (MS001) and reading goes on.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
-from ..model import INF, Catalogue, Entry, Finding, Item, Loc, Section, SourceMap, Span
+from ..model import INF, Catalogue, Entry, Finding, Item, Loc, Record, Section, SourceMap, Span
 
 BLANK, COMMENT, SECTION, ENTRY, INVALID = "blank", "comment", "section", "entry", "invalid"
 
@@ -60,28 +59,42 @@ def decode(data: bytes) -> tuple[str, str, bytes]:
             line, column) from None
 
 
-@dataclass(slots=True)
-class InfLine:
+class InfLine(Record):
     """One physical line: its text without the line ending, and the ending."""
 
-    text: str
-    ending: str
-    kind: str = BLANK
-    name: str | None = None  # section name or entry key, stripped
-    value: str | None = None  # entry value, stripped
-    name_start: int = 0  # 0-based character offsets into ``text``
-    name_end: int = 0
-    value_start: int = 0
-    value_end: int = 0
+    __slots__ = ("text", "ending", "kind", "name", "value", "name_start", "name_end",
+                 "value_start", "value_end")
+
+    def __init__(self, text: str, ending: str, kind: str = BLANK, name: str | None = None,
+                 value: str | None = None, name_start: int = 0, name_end: int = 0,
+                 value_start: int = 0, value_end: int = 0):
+        self.text = text
+        self.ending = ending
+        self.kind = kind
+        self.name = name  # section name or entry key, stripped
+        self.value = value  # entry value, stripped
+        self.name_start = name_start  # 0-based character offsets into ``text``
+        self.name_end = name_end
+        self.value_start = value_start
+        self.value_end = value_end
+
+    def replace(self, **changes) -> "InfLine":
+        """A copy with some fields changed (as ``dataclasses.replace``)."""
+        copy = InfLine(*self._values())
+        for name, value in changes.items():
+            setattr(copy, name, value)
+        return copy
 
 
-@dataclass(slots=True)
-class InfDocument:
+class InfDocument(Record):
     """A MAPISVC.INF file as lines, exactly as read."""
 
-    lines: list[InfLine]
-    codec: str = "cp1252"
-    bom: bytes = b""
+    __slots__ = ("lines", "codec", "bom")
+
+    def __init__(self, lines: list[InfLine], codec: str = "cp1252", bom: bytes = b""):
+        self.lines = lines
+        self.codec = codec
+        self.bom = bom
 
     def text(self) -> str:
         return "".join(line.text + line.ending for line in self.lines)

@@ -6,15 +6,16 @@ Each module has ``render(results, options) -> str``; ``FORMATS`` maps the
 
 from __future__ import annotations
 
-import importlib
+import sys
 
 FORMATS = {"text": "text", "concise": "concise", "json": "json_format", "sarif": "sarif",
            "github": "github"}
 
 
 def render(fmt: str, results: list, options: dict) -> str:
-    module = importlib.import_module(f"{__name__}.{FORMATS[fmt]}")
-    return module.render(results, options)
+    name = f"{__name__}.{FORMATS[fmt]}"
+    __import__(name)  # not importlib: one import fewer at start-up
+    return sys.modules[name].render(results, options)
 
 
 def counts(results: list) -> dict[str, int]:

@@ -13,10 +13,10 @@ Adding a rule: write a function in the module of its family, decorate it with
 
 from __future__ import annotations
 
-import importlib
-import inspect
-from dataclasses import dataclass
-from typing import Callable, Iterable
+# Annotations only (postponed): importing typing costs ~3 ms of start-up.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Callable, Iterable
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 SEVERITIES = (ERROR, WARNING, INFO)
@@ -28,31 +28,75 @@ MODULES = (
     "generated", "dll",
 )
 
+# The modules with check functions, and the kinds of input (letters of
+# ``applies``) their checks look at: linting imports only these, the others
+# describe codes that readers, the schema or commands report and are imported
+# when a code must be looked up (tests/test_startup.py keeps this true).
+CHECK_MODULES = {
+    "structure": "MI", "services": "MI", "properties": "MIH", "values": "MI", "flags": "MI",
+    "files": "MI",
+}
 
-@dataclass(frozen=True)
+
 class Rule:
-    code: str
-    severity: str
-    summary: str
-    applies: str
-    explanation: str
-    check: Callable | None = None
+    """One registered code.
+
+    A plain class, not a dataclass (whose import and class generation cost
+    start-up time on every ``mapisvc check``); ``explanation`` is the
+    docstring, cleaned only when asked for (``explain``, SARIF), since
+    ``inspect.cleandoc`` means importing inspect.
+    """
+
+    __slots__ = ("code", "severity", "summary", "applies", "_text", "_clean", "check")
+
+    def __init__(self, code: str, severity: str, summary: str, applies: str, explanation: str | None,
+                 check: Callable | None = None):
+        self.code = code
+        self.severity = severity
+        self.summary = summary
+        self.applies = applies
+        self._text = explanation
+        self._clean: str | None = None
+        self.check = check
+
+    @property
+    def explanation(self) -> str:
+        if self._clean is None:
+            self._clean = _clean(self._text)
+        return self._clean
 
     @property
     def title(self) -> str:
         return f"{self.code} {self.summary}"
+
+    def _values(self) -> tuple:
+        return (self.code, self.severity, self.summary, self.applies, self.explanation, self.check)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() == other._values()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        return (f"Rule(code={self.code!r}, severity={self.severity!r}, summary={self.summary!r},"
+                f" applies={self.applies!r}, explanation={self.explanation!r}, check={self.check!r})")
 
 
 REGISTRY: dict[str, Rule] = {}
 
 
 def _clean(text: str | None) -> str:
+    import inspect
+
     return inspect.cleandoc(text or "").strip()
 
 
 def describe(code: str, severity: str, summary: str, applies: str, explanation: str) -> Rule:
     """Register a code that a reader, the schema or a command reports."""
-    entry = Rule(code, _LETTER.get(severity, severity), summary, applies, _clean(explanation))
+    entry = Rule(code, _LETTER.get(severity, severity), summary, applies, explanation)
     if code in REGISTRY:
         raise ValueError(f"rule code {code} registered twice")
     REGISTRY[code] = entry
@@ -68,8 +112,7 @@ def rule(code: str, severity: str, summary: str, applies: str = "MI"):
     """
 
     def wrap(func: Callable[..., Iterable]) -> Callable[..., Iterable]:
-        entry = Rule(code, _LETTER.get(severity, severity), summary, applies,
-                     _clean(func.__doc__), func)
+        entry = Rule(code, _LETTER.get(severity, severity), summary, applies, func.__doc__, func)
         if code in REGISTRY:
             raise ValueError(f"rule code {code} registered twice")
         REGISTRY[code] = entry
@@ -79,18 +122,26 @@ def rule(code: str, severity: str, summary: str, applies: str = "MI"):
 
 
 _loaded = False
+_imported: set[str] = set()
+
+
+def _import(names) -> None:
+    for name in names:
+        if name in _imported:
+            continue
+        try:
+            __import__(f"{__name__}.{name}")  # not importlib: one import fewer at start-up
+        except ModuleNotFoundError as err:
+            if err.name != f"{__name__}.{name}":
+                raise
+        _imported.add(name)
 
 
 def load_all() -> dict[str, Rule]:
     """Import every rule module and return the registry sorted by code."""
     global _loaded
     if not _loaded:
-        for name in MODULES:
-            try:
-                importlib.import_module(f"{__name__}.{name}")
-            except ModuleNotFoundError as err:
-                if err.name != f"{__name__}.{name}":
-                    raise
+        _import(MODULES)
         _loaded = True
     return dict(sorted(REGISTRY.items()))
 
@@ -101,4 +152,7 @@ def get(code: str) -> Rule | None:
 
 def checks(kind_letter: str) -> list[Rule]:
     """The rules with a check function that apply to one kind of input."""
-    return [r for r in load_all().values() if r.check is not None and kind_letter in r.applies]
+    if not _loaded:
+        _import(name for name in MODULES if kind_letter in CHECK_MODULES.get(name, ""))
+    return [r for _code, r in sorted(REGISTRY.items())
+            if r.check is not None and kind_letter in r.applies]

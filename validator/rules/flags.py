@@ -7,13 +7,15 @@ module keeps them in the shapes the rules look up.
 
 from __future__ import annotations
 
-import difflib
 import re
-from dataclasses import dataclass
-from typing import Iterator
+
+# Annotations only (postponed): importing typing costs ~3 ms of start-up.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Iterator
 
 from .. import mapi
-from ..model import Catalogue, Finding, Item, Loc, Section
+from ..model import Catalogue, Finding, Item, Loc, Record, Section
 from . import rule
 
 STORE, AB, TRANSPORT, HOOK = mapi.STORE, mapi.AB, mapi.TRANSPORT, mapi.HOOK
@@ -91,14 +93,16 @@ def resource_type(provider: Section) -> str | None:
 OK, UNKNOWN, WRONG_FAMILY, WRONG_TYPE = "ok", "unknown", "wrong-family", "wrong-type"
 
 
-@dataclass(slots=True)
-class Flag:
+class Flag(Record):
     """One flag as written, with what it means in its section."""
 
-    name: str
-    loc: Loc
-    status: str = OK
-    detail: str = ""
+    __slots__ = ("name", "loc", "status", "detail")
+
+    def __init__(self, name: str, loc: Loc, status: str = OK, detail: str = ""):
+        self.name = name
+        self.loc = loc
+        self.status = status
+        self.detail = detail
 
 
 def _family(section: Section) -> dict[str, int]:
@@ -216,7 +220,7 @@ def bad_resource_type(cat: Catalogue, context) -> Iterator[Finding]:
             message = f"{where} has {entry.label} {text}, which is not a provider type"
         else:
             message = f"{where} has unknown {entry.label} '{text}'"
-        close = difflib.get_close_matches(text.upper(), valid, n=1, cutoff=0.6)
+        close = _close_matches(text.upper(), valid, n=1, cutoff=0.6)
         if close and close[0] != text:
             help_ = f"did you mean {close[0]}?"
         else:
@@ -271,7 +275,7 @@ def unknown_flag(cat: Catalogue, context) -> Iterator[Finding]:
                                   help="write the flags by name")
                     continue
                 owner = OTHER_FLAG_PROPERTIES.get(flag.name)
-                close = difflib.get_close_matches(flag.name.upper(), list(family), n=1, cutoff=0.7)
+                close = _close_matches(flag.name.upper(), list(family), n=1, cutoff=0.7)
                 if owner:
                     message = (f"{flag.name} on {where} is a {owner} value, not a "
                                "PR_RESOURCE_FLAGS flag")
@@ -524,3 +528,10 @@ def identity_unstated(cat: Catalogue, context) -> Iterator[Finding]:
 
 def _flags_label(cat: Catalogue) -> str:
     return "PR_RESOURCE_FLAGS" if cat.is_inf else "flags"
+
+
+def _close_matches(word: str, possibilities: list[str], n: int = 3, cutoff: float = 0.6) -> list[str]:
+    """difflib.get_close_matches, imported only when a finding needs a suggestion."""
+    import difflib
+
+    return difflib.get_close_matches(word, possibilities, n, cutoff)

@@ -15,15 +15,17 @@ extra section, ``[Default Services]`` (MS206) and unlisted service sections
 
 from __future__ import annotations
 
-import difflib
-from dataclasses import dataclass, field
-from typing import Iterator
+# Annotations only (postponed): importing typing costs ~3 ms of start-up.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Iterator
 
-from ..model import Catalogue, Finding, Item, Loc, Section
-from ..readers.inf import GLOBAL_SECTIONS
+from ..model import Catalogue, Finding, Item, Loc, Record, Section
 from . import rule
 
-_GLOBAL_FOLDED = {name.casefold(): name for name in GLOBAL_SECTIONS}
+# MAPISVC.INF's global sections, as validator.readers.inf.GLOBAL_SECTIONS names
+# them (not imported: checking a manifest does not need the INF reader).
+_GLOBAL_FOLDED = {name.casefold(): name for name in ("Services", "Default Services", "Help File Mappings")}
 _REQUIRED_PROVIDER_ENTRIES = {"PR_PROVIDER_DLL_NAME": "dll", "PR_PROVIDER_DISPLAY": "display",
                               "PR_RESOURCE_TYPE": "type"}
 
@@ -96,8 +98,7 @@ def quote(cat: Catalogue, name: str) -> str:
     return f"[{name}]" if cat.is_inf else f"'{name}'"
 
 
-@dataclass(slots=True)
-class Links:
+class Links(Record):
     """Who lists whom.
 
     ``owner`` is a provider's first listing.  ``members`` holds, per service,
@@ -107,12 +108,15 @@ class Links:
     the services that list such a provider.
     """
 
-    owner: dict[str, tuple[Section, Item]] = field(default_factory=dict)
-    members: dict[str, list[tuple[Item, Section]]] = field(default_factory=dict)
-    shares: set[str] = field(default_factory=set)
-    repeats: list[tuple[Section, Item, Section, Item]] = field(default_factory=list)
-    dangling: list[tuple[Section, Item, str]] = field(default_factory=list)  # key: providers/sections
-    typo_of: dict[str, tuple[Section, Item]] = field(default_factory=dict)  # orphan → listing
+    __slots__ = ("owner", "members", "shares", "repeats", "dangling", "typo_of")
+
+    def __init__(self) -> None:
+        self.owner: dict[str, tuple[Section, Item]] = {}
+        self.members: dict[str, list[tuple[Item, Section]]] = {}
+        self.shares: set[str] = set()
+        self.repeats: list[tuple[Section, Item, Section, Item]] = []
+        self.dangling: list[tuple[Section, Item, str]] = []  # key: providers/sections
+        self.typo_of: dict[str, tuple[Section, Item]] = {}  # orphan → listing
 
 
 class _Names:
@@ -207,7 +211,7 @@ def _service_links(cat: Catalogue) -> Links:
     for service, item, key in links.dangling:
         if key != "providers" or not orphans:
             continue
-        close = difflib.get_close_matches(item.value.casefold(), list(orphans), n=1, cutoff=0.8)
+        close = _close_matches(item.value.casefold(), list(orphans), n=1, cutoff=0.8)
         if close and close[0] not in links.typo_of:
             links.typo_of[close[0]] = (service, item)
     return links
@@ -528,7 +532,7 @@ def default_not_service(cat: Catalogue, context) -> Iterator[Finding]:
         for entry in cat.default_services:
             name = entry.key.strip()
             if name.casefold() not in services:
-                close = difflib.get_close_matches(name, [e.key.strip() for e in cat.services_list],
+                close = _close_matches(name, [e.key.strip() for e in cat.services_list],
                                                   n=1, cutoff=0.7)
                 yield Finding("MS206", f"[Default Services] lists '{name}', which is not a "
                               "service in [Services]", entry.loc,
@@ -706,3 +710,9 @@ def inf_missing_members(cat: Catalogue) -> Iterator[Finding]:
             yield Finding("MS101", f"service section [{service.name}] has no Providers= entry",
                           service.loc, help="add Providers= with the service's provider sections")
 
+
+def _close_matches(word: str, possibilities: list[str], n: int = 3, cutoff: float = 0.6) -> list[str]:
+    """difflib.get_close_matches, imported only when a finding needs a suggestion."""
+    import difflib
+
+    return difflib.get_close_matches(word, possibilities, n, cutoff)
