@@ -15,10 +15,13 @@ from .. import mapi
 from ..model import INF, MANIFEST, Catalogue, Finding, Loc
 from . import rule
 from .properties import (DECLARED, KNOWN, MAPIUID_IDS, RAW, Decl, Setting, declarations,
-                         is_string, settings)
+                         declared, is_string, settings, storable_problem)
 
 _HEX = re.compile(r"[0-9A-Fa-f]*")
 _HEX8 = re.compile(r"[0-9A-Fa-f]{8}")
+_NUMBER = re.compile(r"(0[xX])?[0-9A-Fa-f]+|-?\d+")
+_DECIMAL = re.compile(r"\d+")
+_NOT_HEX = re.compile(r"[^0-9A-Fa-f]")
 
 #: Bits of the integer types; the unsigned image is accepted too, since C code
 #: keeps ULONG flags in PT_LONG properties.
@@ -203,7 +206,7 @@ def inf_text_problem(text: str, code: int, constants: dict[str, int]) -> tuple[s
         pieces = [p.strip() for p in text.split("|")]
         if all(p in constants for p in pieces) and pieces:
             return None
-        if re.fullmatch(r"(0[xX])?[0-9A-Fa-f]+|-?\d+", text):
+        if _NUMBER.fullmatch(text):
             value = text
             return (f"PT_LONG is written as 8 hex digits, the little-endian byte image "
                     f"(e.g. 01000000 for 1), not {value!r}"), 0, len(text)
@@ -246,18 +249,20 @@ def value_type(cat: Catalogue, context) -> Iterator[Finding]:
     66040003=01000000
     ```
     """
-    constants = dict(_MAPI_CONSTANTS)
-    for decl in declarations(cat, context):
-        constants.update(_constants(decl))
+    constants = None  # what INF text may name, built on first use
     for s in settings(cat, context):
         if s.how not in (DECLARED, KNOWN, RAW) or s.type_code is None:
             continue
-        if mapi.storable_type_problem(s.type_code) or s.prop_id in MAPIUID_IDS:
+        if storable_problem(s.type_code) or s.prop_id in MAPIUID_IDS:
             continue  # MS304's fault / MS408's value
         value = s.entry.value
         if cat.kind == INF:
             if not isinstance(value, str) or any(is_string(t) for t in s.known_types):
                 continue
+            if constants is None:
+                constants = dict(_MAPI_CONSTANTS)
+                for decl in declared(cat, context).constrained:  # those with values/flags
+                    constants.update(_constants(decl))
             found = inf_text_problem(value.strip(), s.type_code, constants)
             if found:
                 why, offset, length = found
@@ -281,7 +286,7 @@ def _inf_hint(text: str, code: int) -> str | None:
     if code != mapi.PT_LONG:
         return None
     try:
-        number = int(text, 0) if not re.fullmatch(r"\d+", text) else int(text)
+        number = int(text, 0) if not _DECIMAL.fullmatch(text) else int(text)
     except ValueError:
         return "write the value as 8 hex digits, e.g. 01000000 for 1"
     try:
@@ -322,7 +327,7 @@ def min_over_max(cat: Catalogue, context) -> Iterator[Finding]:
     maximum = 65535
     ```
     """
-    for decl in declarations(cat, context):
+    for decl in declared(cat, context).constrained:
         low, high = decl.prop.value("minimum"), decl.prop.value("maximum")
         if _is_int(low) and _is_int(high) and low > high:
             yield Finding("MS401", f"{decl.name}: minimum {low} is greater than maximum {high}",
@@ -365,8 +370,8 @@ def unrepresentable(cat: Catalogue, context) -> Iterator[Finding]:
     ## Fix
     Use PT_LONG, or a bound PT_I2 can hold (at most 32767).
     """
-    for decl in declarations(cat, context):
-        if decl.type_code is None or mapi.storable_type_problem(decl.type_code):
+    for decl in declared(cat, context).constrained:
+        if decl.type_code is None or storable_problem(decl.type_code):
             continue
         base = _base(decl.type_code)
         if base in INT_BITS:
@@ -420,8 +425,8 @@ def default_outside(cat: Catalogue, context) -> Iterator[Finding]:
     default = 443
     ```
     """
-    for decl in declarations(cat, context):
-        if "default" not in decl.prop.members or decl.type_code is None:
+    for decl in declared(cat, context).constrained:
+        if "default" not in decl.members or decl.type_code is None:
             continue
         default = decl.prop.value("default")
         if type_problem(default, decl.type_code, decl):
@@ -511,7 +516,7 @@ def enumeration(cat: Catalogue, context) -> Iterator[Finding]:
     Keep one name per value.
     """
     names: dict[str, tuple[int, Loc, str]] = {}
-    for decl in declarations(cat, context):
+    for decl in declared(cat, context).constrained:
         for member in ("values", "flags"):
             table = decl.prop.value(member)
             if not isinstance(table, dict):
@@ -565,7 +570,7 @@ def flag_bits(cat: Catalogue, context) -> Iterator[Finding]:
     flags = { CONTOSO_SYNC_MAIL = 0x1, CONTOSO_SYNC_CAL = 0x2 }
     ```
     """
-    for decl in declarations(cat, context):
+    for decl in declared(cat, context).constrained:
         table = decl.prop.value("flags")
         if not isinstance(table, dict):
             continue
@@ -585,6 +590,17 @@ def flag_bits(cat: Catalogue, context) -> Iterator[Finding]:
                               related=[(Loc(decl.prop.pointer + ("flags", seen[value]), "value"),
                                         f"{seen[value]} is defined here")])
             seen.setdefault(value, const)
+
+
+_CONSTRAINTS = frozenset({"minimum", "maximum", "max_length", "pattern", "values", "flags"})
+#: Base type → the constraints that do not fit it (MS407's table, for a quick test).
+_MISFITS = {
+    base: _CONSTRAINTS - {m for m, fits in (
+        ("minimum", base in NUMERIC_TYPES), ("maximum", base in NUMERIC_TYPES),
+        ("max_length", base in LENGTH_TYPES), ("pattern", base in (mapi.PT_STRING8, mapi.PT_UNICODE)),
+        ("values", base in INTEGER_TYPES), ("flags", base in INTEGER_TYPES)) if fits}
+    for base in (*mapi.TYPE_NAMES, *NUMERIC_TYPES, *LENGTH_TYPES)
+}
 
 
 @rule("MS407", "E", "a constraint that does not apply to the type", applies="M")
@@ -613,10 +629,12 @@ def constraint_for_type(cat: Catalogue, context) -> Iterator[Finding]:
     max_length = 255
     ```
     """
-    for decl in declarations(cat, context):
-        if decl.type_code is None or mapi.storable_type_problem(decl.type_code):
+    for decl in declared(cat, context).constrained:
+        if decl.type_code is None or storable_problem(decl.type_code):
             continue
         base = _base(decl.type_code)
+        if decl.members.keys().isdisjoint(_MISFITS.get(base, _CONSTRAINTS)):
+            continue  # every constraint it has fits its type
         name = mapi.type_name(decl.type_code)
         checks = (
             ("minimum", base in NUMERIC_TYPES, "a numeric type"),
@@ -654,7 +672,7 @@ def _guid_findings(label: str, value: Any, loc: Loc, braced_only: bool, inf: boo
     if inf:
         if mapi.is_mapiuid_hex(text):
             return
-        digits = len(re.sub(r"[^0-9A-Fa-f]", "", text))
+        digits = len(_NOT_HEX.sub("", text))
         hint = None
         if mapi.is_braced_guid(text):
             hint = f"write {mapi.guid_to_mapi_hex(text)} (the GUID in MAPI byte order)"
@@ -746,7 +764,8 @@ def undocumented(cat: Catalogue, context) -> Iterator[Finding]:
     for decl in declarations(cat, context):
         if decl.known or decl.define is not None or not decl.complete:
             continue
-        text = decl.prop.value("description")
+        entry = decl.members.get("description")
+        text = None if entry is None else entry.value
         if isinstance(text, str) and text.strip():
             continue
         yield Finding("MS409", f"{decl.name} has no description of its valid values",
