@@ -67,7 +67,7 @@ class Decl:
     """
 
     __slots__ = ("name", "prop", "members", "prop_id", "type_code", "type_written", "named",
-                 "define", "known", "known_other", "complete")
+                 "define", "known", "known_other", "complete", "first")
 
     def __init__(self, name: str, prop: Property, prop_id: int | None, type_code: int | None,
                  type_written: str | None, named: bool, define: Any = None, complete: bool = True):
@@ -82,6 +82,7 @@ class Decl:
         self.known = False  # a well-known tag, declared as MAPI defines it
         self.known_other: list | None = None  # well-known under this name with another ID/type
         self.complete = complete  # has what the schema requires (else its MS101 speaks first)
+        self.first = False  # the first declaration of its name, ignoring case
 
     @property
     def key_loc(self) -> Loc:
@@ -112,8 +113,6 @@ class Decl:
 def _known_match(known, name: str, prop_id: int | None, type_code: int | None,
                  written: str | None) -> tuple[bool, list]:
     """(matches a well-known definition, the definitions when it does not)."""
-    if name not in known:  # most names are the service's own: skip building the list
-        return False, []
     entries = known.lookup(name)
     if not entries:
         return False, []
@@ -155,7 +154,7 @@ class Declared:
     """
 
     __slots__ = ("decls", "by_name", "renamed", "constrained", "odd_ids", "odd_names",
-                 "known_other", "first_of_name", "settings")
+                 "known_other", "settings")
 
     def __init__(self) -> None:
         self.decls: list[Decl] = []
@@ -165,67 +164,85 @@ class Declared:
         self.odd_ids: list[Decl] = []
         self.odd_names: list[Decl] = []
         self.known_other: list[Decl] = []
-        self.first_of_name: set[int] = set()  # id() of the first decl of each name ignoring case
         self.settings: list[Setting] | None = None
 
 
 def _declare(cat: Catalogue, context) -> Declared:
     known = context.known_tags
+    known_names = _upper_names(known)
     header = cat.kind == HEADER
     out = Declared()
     decls, by_name, renamed = out.decls, out.by_name, out.renamed
     constrained, odd_ids, odd_names = out.constrained, out.odd_ids, out.odd_names
     folded_first: dict[str, Decl] = {}
     provider_min, provider_max = mapi.PROVIDER_CONFIG_MIN, mapi.PROVIDER_CONFIG_MAX
+    type_codes = mapi.PT_TYPES
+    convention = CONVENTION.fullmatch
+    no_constraint = CONSTRAINT_MEMBERS.isdisjoint
     for prop in cat.properties.values():
         members = prop.members
         name = prop.name
         define = members["define"].value if header and "define" in members else None
         if define is not None:
-            decl = Decl(name, prop, define.prop_id, define.type_code, define.type_name, False, define)
+            prop_id, type_code, named = define.prop_id, define.type_code, False
+            decl = Decl(name, prop, prop_id, type_code, define.type_name, False, define)
         else:
             entry = members.get("id")
-            raw_id = None if entry is None else entry.value
+            prop_id = None if entry is None else entry.value
+            if not (isinstance(prop_id, int) and not isinstance(prop_id, bool)
+                    and 0 <= prop_id <= 0xFFFF):
+                prop_id = None
             entry = members.get("type")
             written = None if entry is None else entry.value
-            prop_id = raw_id if isinstance(raw_id, int) and not isinstance(raw_id, bool) \
-                and 0 <= raw_id <= 0xFFFF else None
             if isinstance(written, str):
-                type_code = mapi.type_code(written)
+                type_code = type_codes.get(written)
             else:
                 type_code = written = None
             has_id = "id" in members
             has_set = "set" in members
-            decl = Decl(name, prop, prop_id, type_code, written, not has_id and has_set, None,
+            named = not has_id and has_set
+            decl = Decl(name, prop, prop_id, type_code, written, named, None,
                         "type" in members and (has_id or has_set))
-        if not decl.named:
-            decl.known, decl.known_other = _known_match(known, name, decl.prop_id,
-                                                        decl.type_code, decl.type_written)
-            if not decl.known and not decl.known_other and decl.prop_id is not None \
-                    and decl.prop_id < provider_min and decl.type_code is not None:
+        known_name = name.upper() in known_names
+        if not named:
+            if known_name:
+                decl.known, decl.known_other = _known_match(known, name, prop_id, type_code,
+                                                            decl.type_written)
+            if not decl.known and not decl.known_other and prop_id is not None \
+                    and prop_id < provider_min and type_code is not None:
                 # Another name for one of MAPI's global tags (CHANGE_PROP_TYPE(PR_DISPLAY_NAME,
                 # PT_UNICODE), MFCMAPI-style aliases).  Provider-range IDs are scoped to their
                 # provider (mapi-facts §2.3), so equal tags there mean nothing.
-                decl.known = _known_tag(known, decl.prop_id, decl.type_code)
-        else:
+                decl.known = _known_tag(known, prop_id, type_code)
+        elif known_name:
             decl.known_other = known.lookup(name) or None
         decls.append(decl)
-        by_name.setdefault(name, decl)
-        folded = name.casefold()
-        first = folded_first.setdefault(folded, decl)
+        if name not in by_name:
+            by_name[name] = decl
+        first = folded_first.setdefault(name.casefold(), decl)
         if first is decl:
-            out.first_of_name.add(id(decl))
+            decl.first = True
         else:
             renamed.append((decl, first))
-        if not members.keys().isdisjoint(CONSTRAINT_MEMBERS):
+        if not no_constraint(members):
             constrained.append(decl)
-        if decl.prop_id is not None and not provider_min <= decl.prop_id <= provider_max:
+        if prop_id is not None and not provider_min <= prop_id <= provider_max:
             odd_ids.append(decl)
-        if not CONVENTION.fullmatch(name):
+        if not convention(name):
             odd_names.append(decl)
         if decl.known_other:
             out.known_other.append(decl)
     return out
+
+
+_KNOWN_NAMES: list = [None, -1, frozenset()]
+
+
+def _upper_names(known) -> frozenset:
+    """The well-known names, upper case (``name.upper() in`` it is ``name in known``)."""
+    if _KNOWN_NAMES[0] is not known or _KNOWN_NAMES[1] != len(known):
+        _KNOWN_NAMES[:] = [known, len(known), frozenset(n.upper() for n in known.names())]
+    return _KNOWN_NAMES[2]
 
 
 # Rules run one after another on one catalogue: keep what they share for the
@@ -946,9 +963,8 @@ def naming_convention(cat: Catalogue, context) -> Iterator[Finding]:
     [properties.PR_CONTOSO_PORT]
     ```
     """
-    found = declared(cat, context)
-    for decl in found.odd_names:
-        if id(decl) not in found.first_of_name:
+    for decl in declared(cat, context).odd_names:
+        if not decl.first:
             continue  # a second declaration of the name: MS302's finding
         if decl.known or decl.known_other or not _is_identifier(decl.name) or not decl.complete:
             continue
