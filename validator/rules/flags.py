@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
 from typing import Iterator
 
 from .. import mapi
@@ -91,14 +90,16 @@ def resource_type(provider: Section) -> str | None:
 OK, UNKNOWN, WRONG_FAMILY, WRONG_TYPE = "ok", "unknown", "wrong-family", "wrong-type"
 
 
-@dataclass(slots=True)
 class Flag:
     """One flag as written, with what it means in its section."""
 
-    name: str
-    loc: Loc
-    status: str = OK
-    detail: str = ""
+    __slots__ = ("name", "loc", "status", "detail")
+
+    def __init__(self, name: str, loc: Loc, status: str = OK, detail: str = "") -> None:
+        self.name = name
+        self.loc = loc
+        self.status = status
+        self.detail = detail
 
 
 def _family(section: Section) -> dict[str, int]:

@@ -15,8 +15,8 @@ extra section, ``[Default Services]`` (MS206) and unlisted service sections
 
 from __future__ import annotations
 
+import atexit
 import difflib
-from dataclasses import dataclass, field
 from typing import Iterator
 
 from ..model import Catalogue, Finding, Item, Loc, Section
@@ -96,7 +96,6 @@ def quote(cat: Catalogue, name: str) -> str:
     return f"[{name}]" if cat.is_inf else f"'{name}'"
 
 
-@dataclass(slots=True)
 class Links:
     """Who lists whom.
 
@@ -107,12 +106,15 @@ class Links:
     the services that list such a provider.
     """
 
-    owner: dict[str, tuple[Section, Item]] = field(default_factory=dict)
-    members: dict[str, list[tuple[Item, Section]]] = field(default_factory=dict)
-    shares: set[str] = field(default_factory=set)
-    repeats: list[tuple[Section, Item, Section, Item]] = field(default_factory=list)
-    dangling: list[tuple[Section, Item, str]] = field(default_factory=list)  # key: providers/sections
-    typo_of: dict[str, tuple[Section, Item]] = field(default_factory=dict)  # orphan → listing
+    __slots__ = ("owner", "members", "shares", "repeats", "dangling", "typo_of")
+
+    def __init__(self) -> None:
+        self.owner: dict[str, tuple[Section, Item]] = {}
+        self.members: dict[str, list[tuple[Item, Section]]] = {}
+        self.shares: set[str] = set()
+        self.repeats: list[tuple[Section, Item, Section, Item]] = []
+        self.dangling: list[tuple[Section, Item, str]] = []  # key: providers/sections
+        self.typo_of: dict[str, tuple[Section, Item]] = {}  # orphan → listing
 
 
 class _Names:
@@ -146,6 +148,8 @@ def _fold(table: dict[str, Section]) -> dict[str, Section]:
 # Rules run one after another on one catalogue: keep what they share for the
 # latest catalogue only (a strong reference, so its id cannot be reused).
 _CACHE: dict[str, tuple] = {}
+# Let the last catalogue go before the interpreter's final collection walks it.
+atexit.register(_CACHE.clear)
 
 
 def _cached(kind: str, cat: Catalogue, build):
