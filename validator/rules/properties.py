@@ -59,6 +59,9 @@ def _suffixed(name: str) -> bool:
 # --- declared properties ------------------------------------------------------------
 
 
+NOT_YET = object()  # a value not computed yet
+
+
 class Decl:
     """A declared property (manifest) or a PROP_TAG define (header), resolved.
 
@@ -68,7 +71,7 @@ class Decl:
     """
 
     __slots__ = ("name", "prop", "members", "prop_id", "type_code", "type_written", "named",
-                 "define", "known", "known_other", "complete", "first")
+                 "define", "known", "known_other", "complete", "first", "limits", "default_problem")
 
     def __init__(self, name: str, prop: Property, prop_id: int | None, type_code: int | None,
                  type_written: str | None, named: bool, define: Any = None, complete: bool = True):
@@ -84,6 +87,8 @@ class Decl:
         self.known_other: list | None = None  # well-known under this name with another ID/type
         self.complete = complete  # has what the schema requires (else its MS101 speaks first)
         self.first = False  # the first declaration of its name, ignoring case
+        self.limits: tuple | None = None  # its constraints, read once (values.limits)
+        self.default_problem: Any = NOT_YET  # its default's type problem (values)
 
     @property
     def key_loc(self) -> Loc:
@@ -447,15 +452,15 @@ def duplicate_id(cat: Catalogue, context) -> Iterator[Finding]:
         return
     first: dict[int, Decl] = {}
     for decl in declarations(cat, context):
-        if decl.prop_id is None or decl.named:
+        prop_id = decl.prop_id
+        if prop_id is None or decl.named:
             continue
         if decl.define is not None and decl.define.alias_of:
             continue
-        if decl.known_other or (decl.custom and mapi.is_mapi_defined_id(decl.prop_id)):
+        if decl.known_other or (not decl.known and mapi.is_mapi_defined_id(prop_id)):
             continue  # MS303 / MS306 report what is wrong with this ID
-        other = first.get(decl.prop_id)
-        if other is None:
-            first[decl.prop_id] = decl
+        other = first.setdefault(prop_id, decl)
+        if other is decl:
             continue
         if _variants(other, decl) or _exclusive(other, decl) or other.name == decl.name \
                 or (other.known and decl.known):
@@ -598,10 +603,15 @@ def type_name_problem(written: str | None, code: int | None) -> str | None:
 
 # Declarations use a handful of types: judge each (written, code) once per run.
 _TYPE_PROBLEMS: dict[tuple, str | None] = {}
+#: The storable type codes (every other code has a problem to report).
+_STORABLE = frozenset(code for base in mapi.TYPE_NAMES for code in (base, base | mapi.MV_FLAG)
+                      if mapi.storable_type_problem(code) is None)
 
 
 def storable_problem(code: Any) -> str | None:
     """:func:`mapi.storable_type_problem`, remembered per type code."""
+    if type(code) is int and code in _STORABLE:
+        return None
     key = (code, type(code))  # True == 1, but True is no type code
     try:
         return _TYPE_PROBLEMS[key]
@@ -613,6 +623,8 @@ def storable_problem(code: Any) -> str | None:
 
 def _type_name_problem(written: str | None, code: int | None) -> str | None:
     """:func:`type_name_problem`, remembered per (written, code)."""
+    if type(code) is int and code in _STORABLE:
+        return None  # a known type code: what type_name_problem says of it
     key = (written, code, type(code))
     try:
         return _TYPE_PROBLEMS[key]

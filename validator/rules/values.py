@@ -14,7 +14,7 @@ from typing import Any, Iterator
 from .. import mapi
 from ..model import INF, MANIFEST, Catalogue, Finding, Loc
 from . import rule
-from .properties import (DECLARED, KNOWN, MAPIUID_IDS, RAW, Decl, Setting, declarations,
+from .properties import (DECLARED, KNOWN, MAPIUID_IDS, NOT_YET, RAW, Decl, Setting, declarations,
                          declared, is_string, settings, storable_problem)
 
 _HEX = re.compile(r"[0-9A-Fa-f]*")
@@ -142,15 +142,35 @@ def type_problem(value: Any, code: int, decl: Decl | None) -> tuple[str, str, in
     return (found[0], found[1], None) if found else None
 
 
+def limits(decl: Decl) -> tuple:
+    """``(values, flags, minimum, maximum, max_length, pattern)`` of a declaration, read once.
+
+    An empty ``values`` or ``flags`` table constrains nothing (MS405 reports
+    it): it is None here, like a missing one.
+    """
+    found = decl.limits
+    if found is None:
+        get = decl.members.get
+        entries = [get(m) for m in ("values", "flags", "minimum", "maximum", "max_length", "pattern")]
+        values, flags, minimum, maximum, max_length, pattern = (
+            None if e is None else e.value for e in entries)
+        found = decl.limits = (values if isinstance(values, dict) and values else None,
+                               flags if isinstance(flags, dict) and flags else None,
+                               minimum, maximum, max_length, pattern)
+    return found
+
+
+def default_type_problem(decl: Decl) -> tuple[str, str, int | None] | None:
+    """:func:`type_problem` of a declaration's ``default`` (which MS402 and MS403 both ask)."""
+    if decl.default_problem is NOT_YET:
+        decl.default_problem = type_problem(decl.prop.value("default"), decl.type_code, decl)
+    return decl.default_problem
+
+
 def constraint_problem(value: Any, decl: Decl) -> tuple[str, int | None] | None:
     """(why, list index) when a value of the right type breaks the declared constraints."""
-    prop = decl.prop
     items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
-    # An empty table constrains nothing (MS405 reports it).
-    values = prop.value("values") if isinstance(prop.value("values"), dict) and prop.value("values") else None
-    flags = prop.value("flags") if isinstance(prop.value("flags"), dict) and prop.value("flags") else None
-    minimum, maximum = prop.value("minimum"), prop.value("maximum")
-    max_length, pattern = prop.value("max_length"), prop.value("pattern")
+    values, flags, minimum, maximum, max_length, pattern = limits(decl)
     for index, item in items:
         if isinstance(item, str) and (values is not None or flags is not None) \
                 and decl.type_code is not None and _base(decl.type_code) in INTEGER_TYPES:
@@ -390,8 +410,8 @@ def unrepresentable(cat: Catalogue, context) -> Iterator[Finding]:
                             yield Finding("MS402", f"{decl.name}: {const} = {value} does not fit "
                                           f"{mapi.type_name(base)} ({_describe_int(base)})",
                                           Loc(decl.prop.pointer + (member, const), "value"))
-        if "default" in decl.prop.members:
-            found = type_problem(decl.prop.value("default"), decl.type_code, decl)
+        if "default" in decl.members:
+            found = default_type_problem(decl)
             if found and not found[0]:
                 yield Finding("MS402", f"{decl.name}: default {found[1]}",
                               _item_loc(decl.prop.pointer + ("default",), found[2]))
@@ -428,10 +448,9 @@ def default_outside(cat: Catalogue, context) -> Iterator[Finding]:
     for decl in declared(cat, context).constrained:
         if "default" not in decl.members or decl.type_code is None:
             continue
-        default = decl.prop.value("default")
-        if type_problem(default, decl.type_code, decl):
+        if default_type_problem(decl):
             continue  # MS402
-        found = constraint_problem(default, decl)
+        found = constraint_problem(decl.prop.value("default"), decl)
         if found:
             yield Finding("MS403", f"{decl.name}: default {found[0]}",
                           _item_loc(decl.prop.pointer + ("default",), found[1]))
@@ -515,7 +534,7 @@ def enumeration(cat: Catalogue, context) -> Iterator[Finding]:
     ## Fix
     Keep one name per value.
     """
-    names: dict[str, tuple[int, Loc, str]] = {}
+    names: dict[str, tuple[int, Decl, str]] = {}  # constant → (value, where: decl, member)
     for decl in declared(cat, context).constrained:
         for member in ("values", "flags"):
             table = decl.prop.value(member)
@@ -528,23 +547,28 @@ def enumeration(cat: Catalogue, context) -> Iterator[Finding]:
                 continue
             seen: dict[int, str] = {}
             for const, value in table.items():
-                loc = Loc(decl.prop.pointer + (member, const), "key")
                 if not _is_int(value):
                     continue
                 if member == "values" and value in seen:
                     yield Finding("MS405", f"{decl.name}: {const} has the value {value}, like "
-                                  f"{seen[value]}", loc,
-                                  related=[(Loc(decl.prop.pointer + (member, seen[value]), "key"),
+                                  f"{seen[value]}", _constant_loc(decl, member, const),
+                                  related=[(_constant_loc(decl, member, seen[value]),
                                             f"{seen[value]} is defined here")])
                 seen.setdefault(value, const)
                 other = names.get(const)
                 if other is None:
-                    names[const] = (value, loc, decl.name)
+                    names[const] = (value, decl, member)
                 elif other[0] != value:
                     yield Finding("MS405", f"{const} is {value} here but {other[0]} in "
-                                  f"{other[2]}: one header cannot define both", loc,
-                                  related=[(other[1], f"{const} in {other[2]}")],
+                                  f"{other[1].name}: one header cannot define both",
+                                  _constant_loc(decl, member, const),
+                                  related=[(_constant_loc(other[1], other[2], const),
+                                            f"{const} in {other[1].name}")],
                                   help="give the constants distinct names")
+
+
+def _constant_loc(decl: Decl, member: str, const: str) -> Loc:
+    return Loc(decl.prop.pointer + (member, const), "key")
 
 
 @rule("MS406", "E", "a flag value that is zero or not a single bit (W: two flags share bits)",
