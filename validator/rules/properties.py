@@ -6,7 +6,7 @@ into a :class:`~validator.model.Property` whose ``define`` member holds the
 :class:`~validator.readers.header.TagDefine`); MAPISVC.INF declares nothing
 but names properties in its keys (symbolic names or 8-hex-digit tags).
 :func:`declarations` and :func:`settings` resolve all three into one shape that
-the rules here and in :mod:`.values` share.
+the rules here and in :mod:`.values` share, once per catalogue (:func:`declared`).
 """
 
 from __future__ import annotations
@@ -151,8 +151,8 @@ class Declared:
     - ``renamed``: ``(decl, first)`` for a name declared again ignoring case;
     - ``constrained``: declarations with a member of :data:`CONSTRAINT_MEMBERS`;
     - ``odd_ids``: IDs outside the provider range 0x6600-0x67FF;
-    - ``odd_names``: names that do not follow ``PR_<PROVIDER>_<NAME>`` (such a
-      name is a C identifier and not a keyword, so MS312 and MS313 skip it);
+    - ``odd_names``: names that do not follow ``PR_<PROVIDER>_<NAME>`` (a name
+      that does is a C identifier and no keyword: MS312 and MS313 pass it);
     - ``known_other``: names MAPI defines with another ID or type.
 
     ``settings`` is resolved on first use (an INF file has settings but no
