@@ -49,13 +49,7 @@ NOT_NEEDED = {
 
 #: Imported today by modules another branch is slimming: remove an entry once
 #: it is gone, so that the test guards it too.
-STILL_IMPORTED_ELSEWHERE = {
-    "dataclasses": "validator/rules/properties.py",
-    "inspect": "dataclasses, for validator/rules/properties.py",
-    "difflib": "validator/rules/properties.py (top-level import)",
-    "typing": "validator/rules/properties.py, rules/values.py, readers/manifest.py",
-    "importlib": "inspect (importlib.machinery), for validator/rules/properties.py",
-}
+STILL_IMPORTED_ELSEWHERE: dict[str, str] = {}
 
 _PROBE = """
 import json, sys

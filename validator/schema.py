@@ -24,6 +24,7 @@ from functools import lru_cache
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (~3 ms)
 
 from .model import Finding, Loc
+from .suggest import close_matches as _close_matches
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -334,10 +335,3 @@ def validate(data: Any, engine: str = "auto") -> list[Finding]:
         seen.add(key)
         out.append(finding)
     return out
-
-
-def _close_matches(word: str, possibilities: list[str], n: int = 3, cutoff: float = 0.6) -> list[str]:
-    """difflib.get_close_matches, imported only when a finding needs a suggestion."""
-    import difflib
-
-    return difflib.get_close_matches(word, possibilities, n, cutoff)

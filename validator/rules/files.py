@@ -461,13 +461,19 @@ def _not_ansi(text: str) -> int | None:
     return None
 
 
-def _texts(value: Any, loc: Loc) -> Iterator[tuple[str, Loc]]:
+def _not_ansi_texts(entry: Entry) -> Iterator[tuple[str, int, Loc]]:
+    """(text, index of its first non-Windows-1252 character, where) in an entry's value."""
+    value = entry.value
     if isinstance(value, str):
-        yield value, loc
+        index = _not_ansi(value)
+        if index is not None:
+            yield value, index, entry.value_loc
     elif isinstance(value, list):
-        for index, element in enumerate(value):
+        for position, element in enumerate(value):
             if isinstance(element, str):
-                yield element, Loc(loc.pointer + (index,), "value")
+                index = _not_ansi(element)
+                if index is not None:
+                    yield element, index, Loc(entry.pointer + (position,), "value")
 
 
 @rule("MS609", "W", "text that Windows-1252 cannot hold in a name or value", "MI")
@@ -501,20 +507,17 @@ def not_windows_1252(cat: Catalogue, context) -> Iterator[Finding]:
         return
     for table in (cat.services, cat.providers, cat.sections):
         for section in table.values():
-            where = describe_section(cat, section)
             if _not_ansi(section.name) is not None and is_table(cat, section):
                 bad = section.name[_not_ansi(section.name)]
-                yield Finding("MS609", f"the name of {where} contains '{bad}' (U+{ord(bad):04X}), "
-                              "which Windows-1252 cannot hold", section.loc,
-                              help="use characters of the Windows ANSI code page")
-            for entry in list(section.members.values()) + section.settings:
-                for text, loc in _texts(entry.value, entry.value_loc):
-                    index = _not_ansi(text)
-                    if index is not None:
-                        yield Finding("MS609", f"{entry.label} of {where} contains '{text[index]}'"
-                                      f" (U+{ord(text[index]):04X}), which Windows-1252 cannot "
-                                      "hold", loc, help="use characters of the Windows ANSI "
-                                      "code page")
+                yield Finding("MS609", f"the name of {describe_section(cat, section)} contains "
+                              f"'{bad}' (U+{ord(bad):04X}), which Windows-1252 cannot hold",
+                              section.loc, help="use characters of the Windows ANSI code page")
+            for entry in (*section.members.values(), *section.settings):
+                for text, index, loc in _not_ansi_texts(entry):
+                    yield Finding("MS609", f"{entry.label} of {describe_section(cat, section)} "
+                                  f"contains '{text[index]}' (U+{ord(text[index]):04X}), which "
+                                  "Windows-1252 cannot hold", loc,
+                                  help="use characters of the Windows ANSI code page")
 
 
 def _inf_not_ansi(cat: Catalogue) -> Iterator[Finding]:

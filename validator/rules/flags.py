@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 from .. import mapi
 from ..model import Catalogue, Finding, Item, Loc, Record, Section
 from . import rule
+from ..suggest import close_matches as _close_matches
 
 STORE, AB, TRANSPORT, HOOK = mapi.STORE, mapi.AB, mapi.TRANSPORT, mapi.HOOK
 #: Resource types a provider section may have, by value (§4.1).
@@ -528,10 +529,3 @@ def identity_unstated(cat: Catalogue, context) -> Iterator[Finding]:
 
 def _flags_label(cat: Catalogue) -> str:
     return "PR_RESOURCE_FLAGS" if cat.is_inf else "flags"
-
-
-def _close_matches(word: str, possibilities: list[str], n: int = 3, cutoff: float = 0.6) -> list[str]:
-    """difflib.get_close_matches, imported only when a finding needs a suggestion."""
-    import difflib
-
-    return difflib.get_close_matches(word, possibilities, n, cutoff)

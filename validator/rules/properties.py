@@ -6,19 +6,23 @@ into a :class:`~validator.model.Property` whose ``define`` member holds the
 :class:`~validator.readers.header.TagDefine`); MAPISVC.INF declares nothing
 but names properties in its keys (symbolic names or 8-hex-digit tags).
 :func:`declarations` and :func:`settings` resolve all three into one shape that
-the rules here and in :mod:`.values` share.
+the rules here and in :mod:`.values` share, once per catalogue (:func:`declared`).
 """
 
 from __future__ import annotations
 
-import difflib
+import atexit
 import re
-from dataclasses import dataclass
-from typing import Any, Iterator
+
+# Annotations only (postponed): importing typing costs ~3 ms of start-up.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Iterator
 
 from .. import mapi
 from ..model import HEADER, INF, MANIFEST, Catalogue, Entry, Finding, Loc, Property, Section
 from . import describe, rule
+from ..suggest import close_matches as _close_matches
 
 HEX_TAG = re.compile(r"[0-9A-Fa-f]{8}")
 RAW_TAG = re.compile(r"0[xX]([0-9A-Fa-f]{8})")
@@ -59,23 +63,52 @@ def _suffixed(name: str) -> bool:
 # --- declared properties ------------------------------------------------------------
 
 
-@dataclass(slots=True)
-class Decl:
-    """A declared property (manifest) or a PROP_TAG define (header), resolved."""
+NOT_YET = object()  # a value not computed yet
 
-    name: str
-    prop: Property
-    prop_id: int | None  # None: a named property, or no usable id
-    type_code: int | None  # None: unknown or missing type
-    type_written: str | None
-    named: bool
-    key_loc: Loc
-    id_loc: Loc
-    type_loc: Loc
-    define: Any = None  # TagDefine for headers
-    known: bool = False  # a well-known tag, declared as MAPI defines it
-    known_other: list | None = None  # well-known under this name with another ID/type
-    complete: bool = True  # has what the schema requires (else its MS101 speaks first)
+
+class Decl:
+    """A declared property (manifest) or a PROP_TAG define (header), resolved.
+
+    A plain class with slots: one is made per property on every run, and its
+    positions (``key_loc``, ``id_loc``, ``type_loc``) are built only when a
+    finding asks for them.
+    """
+
+    __slots__ = ("name", "prop", "members", "prop_id", "type_code", "type_written", "named",
+                 "define", "known", "known_other", "complete", "first", "limits", "default_problem")
+
+    def __init__(self, name: str, prop: Property, prop_id: int | None, type_code: int | None,
+                 type_written: str | None, named: bool, define: Any = None, complete: bool = True):
+        self.name = name
+        self.prop = prop
+        self.members = prop.members  # the property's entries by member name
+        self.prop_id = prop_id  # None: a named property, or no usable id
+        self.type_code = type_code  # None: unknown or missing type
+        self.type_written = type_written
+        self.named = named
+        self.define = define  # TagDefine for headers
+        self.known = False  # a well-known tag, declared as MAPI defines it
+        self.known_other: list | None = None  # well-known under this name with another ID/type
+        self.complete = complete  # has what the schema requires (else its MS101 speaks first)
+        self.first = False  # the first declaration of its name, ignoring case
+        self.limits: tuple | None = None  # its constraints, read once (values.limits)
+        self.default_problem: Any = NOT_YET  # its default's type problem (values)
+
+    @property
+    def key_loc(self) -> Loc:
+        return Loc(self.prop.pointer, "key")
+
+    @property
+    def id_loc(self) -> Loc:
+        if self.define is not None:  # a header define: positions are the define's
+            return Loc(self.prop.pointer, "value")
+        return Loc(self.prop.pointer + ("id",), "value")
+
+    @property
+    def type_loc(self) -> Loc:
+        if self.define is not None:
+            return Loc(self.prop.pointer, "value")
+        return Loc(self.prop.pointer + ("type",), "value")
 
     @property
     def custom(self) -> bool:
@@ -106,60 +139,154 @@ def _known_tag(known, prop_id: int, type_code: int) -> bool:
     return is_string(type_code) and bool(known.names_for_tag(mapi.prop_tag(type_code ^ 0x0001, prop_id)))
 
 
+#: Members that constrain values; a property with none of them gives the
+#: MS4xx declaration rules nothing to check.
+CONSTRAINT_MEMBERS = frozenset({"minimum", "maximum", "max_length", "pattern", "values", "flags",
+                                "default"})
+
+
+class Declared:
+    """What the MS3xx/MS4xx rules share about one catalogue, computed in one pass.
+
+    ``decls`` holds every declaration in order; the other lists are the
+    subsets that some rule looks at (each in declaration order), so that
+    twenty rules do not each walk every property again:
+
+    - ``renamed``: ``(decl, first)`` for a name declared again ignoring case;
+    - ``constrained``: declarations with a member of :data:`CONSTRAINT_MEMBERS`;
+    - ``odd_ids``: IDs outside the provider range 0x6600-0x67FF;
+    - ``odd_names``: names that do not follow ``PR_<PROVIDER>_<NAME>`` (a name
+      that does is a C identifier and no keyword: MS312 and MS313 pass it);
+    - ``known_other``: names MAPI defines with another ID or type.
+
+    ``settings`` is resolved on first use (an INF file has settings but no
+    declarations; a header has declarations but no settings).
+    """
+
+    __slots__ = ("decls", "by_name", "renamed", "constrained", "odd_ids", "odd_names",
+                 "known_other", "settings")
+
+    def __init__(self) -> None:
+        self.decls: list[Decl] = []
+        self.by_name: dict[str, Decl] = {}  # the first declaration of each exact name
+        self.renamed: list[tuple[Decl, Decl]] = []
+        self.constrained: list[Decl] = []
+        self.odd_ids: list[Decl] = []
+        self.odd_names: list[Decl] = []
+        self.known_other: list[Decl] = []
+        self.settings: list[Setting] | None = None
+
+
+def _declare(cat: Catalogue, context) -> Declared:
+    known = context.known_tags
+    known_names = _upper_names(known)
+    header = cat.kind == HEADER
+    out = Declared()
+    decls, by_name, renamed = out.decls, out.by_name, out.renamed
+    constrained, odd_ids, odd_names = out.constrained, out.odd_ids, out.odd_names
+    folded_first: dict[str, Decl] = {}
+    provider_min, provider_max = mapi.PROVIDER_CONFIG_MIN, mapi.PROVIDER_CONFIG_MAX
+    type_codes = mapi.PT_TYPES
+    convention = CONVENTION.fullmatch
+    no_constraint = CONSTRAINT_MEMBERS.isdisjoint
+    for prop in cat.properties.values():
+        members = prop.members
+        name = prop.name
+        define = members["define"].value if header and "define" in members else None
+        if define is not None:
+            prop_id, type_code, named = define.prop_id, define.type_code, False
+            decl = Decl(name, prop, prop_id, type_code, define.type_name, False, define)
+        else:
+            entry = members.get("id")
+            prop_id = None if entry is None else entry.value
+            if not (isinstance(prop_id, int) and not isinstance(prop_id, bool)
+                    and 0 <= prop_id <= 0xFFFF):
+                prop_id = None
+            entry = members.get("type")
+            written = None if entry is None else entry.value
+            if isinstance(written, str):
+                type_code = type_codes.get(written)
+            else:
+                type_code = written = None
+            has_id = "id" in members
+            has_set = "set" in members
+            named = not has_id and has_set
+            decl = Decl(name, prop, prop_id, type_code, written, named, None,
+                        "type" in members and (has_id or has_set))
+        known_name = name.upper() in known_names
+        if not named:
+            if known_name:
+                decl.known, decl.known_other = _known_match(known, name, prop_id, type_code,
+                                                            decl.type_written)
+            if not decl.known and not decl.known_other and prop_id is not None \
+                    and prop_id < provider_min and type_code is not None:
+                # Another name for one of MAPI's global tags (CHANGE_PROP_TYPE(PR_DISPLAY_NAME,
+                # PT_UNICODE), MFCMAPI-style aliases).  Provider-range IDs are scoped to their
+                # provider (mapi-facts §2.3), so equal tags there mean nothing.
+                decl.known = _known_tag(known, prop_id, type_code)
+        elif known_name:
+            decl.known_other = known.lookup(name) or None
+        decls.append(decl)
+        if name not in by_name:
+            by_name[name] = decl
+        first = folded_first.setdefault(name.casefold(), decl)
+        if first is decl:
+            decl.first = True
+        else:
+            renamed.append((decl, first))
+        if not no_constraint(members):
+            constrained.append(decl)
+        if prop_id is not None and not provider_min <= prop_id <= provider_max:
+            odd_ids.append(decl)
+        if not convention(name):
+            odd_names.append(decl)
+        if decl.known_other:
+            out.known_other.append(decl)
+    return out
+
+
+_KNOWN_NAMES: list = [None, -1, frozenset()]
+
+
+def _upper_names(known) -> frozenset:
+    """The well-known names, upper case (``name.upper() in`` it is ``name in known``)."""
+    if _KNOWN_NAMES[0] is not known or _KNOWN_NAMES[1] != len(known):
+        _KNOWN_NAMES[:] = [known, len(known), frozenset(n.upper() for n in known.names())]
+    return _KNOWN_NAMES[2]
+
+
+# Rules run one after another on one catalogue: keep what they share for the
+# latest catalogue only (strong references, so an id cannot be reused).
 _CACHE: list = [None, None, None]
+
+
+@atexit.register
+def _forget() -> None:
+    """Let the last catalogue go before the interpreter's final collection.
+
+    Pinned here, every object of the last file read would be walked by that
+    collection and then freed module by module: 0.3 s after a
+    50,000-property manifest, more than its rules take.
+    """
+    _CACHE[:] = [None, None, None]
+
+
+def declared(cat: Catalogue, context) -> Declared:
+    """The catalogue's properties, resolved once per catalogue (callers must not change it)."""
+    if _CACHE[0] is cat and _CACHE[1] is context:
+        return _CACHE[2]
+    found = _declare(cat, context)
+    _CACHE[:] = [cat, context, found]
+    return found
 
 
 def declarations(cat: Catalogue, context) -> list[Decl]:
     """The catalogue's properties, resolved once per catalogue."""
-    if _CACHE[0] is cat and _CACHE[1] is context:
-        return _CACHE[2]
-    known = context.known_tags
-    out: list[Decl] = []
-    for prop in cat.properties.values():
-        define = prop.value("define")
-        key_loc = prop.loc
-        if define is not None:  # a header define: positions are the define's
-            value_loc = Loc(prop.pointer, "value")
-            decl = Decl(prop.name, prop, define.prop_id, define.type_code, define.type_name,
-                        False, key_loc, value_loc, value_loc, define)
-        else:
-            raw_id = prop.value("id")
-            written = prop.value("type")
-            prop_id = raw_id if isinstance(raw_id, int) and not isinstance(raw_id, bool) \
-                and 0 <= raw_id <= 0xFFFF else None
-            type_code = mapi.type_code(written) if isinstance(written, str) else None
-            named = "id" not in prop.members and "set" in prop.members
-            decl = Decl(prop.name, prop, prop_id, type_code,
-                        written if isinstance(written, str) else None, named, key_loc,
-                        Loc(prop.pointer + ("id",), "value"), Loc(prop.pointer + ("type",), "value"))
-            decl.complete = "type" in prop.members and ("id" in prop.members or "set" in prop.members)
-        if not decl.named:
-            decl.known, decl.known_other = _known_match(known, decl.name, decl.prop_id,
-                                                        decl.type_code, decl.type_written)
-            if not decl.known and not decl.known_other and decl.prop_id is not None \
-                    and decl.prop_id < mapi.PROVIDER_CONFIG_MIN and decl.type_code is not None:
-                # Another name for one of MAPI's global tags (CHANGE_PROP_TYPE(PR_DISPLAY_NAME,
-                # PT_UNICODE), MFCMAPI-style aliases).  Provider-range IDs are scoped to their
-                # provider (mapi-facts §2.3), so equal tags there mean nothing.
-                decl.known = _known_tag(known, decl.prop_id, decl.type_code)
-        else:
-            decl.known_other = known.lookup(decl.name) or None
-        out.append(decl)
-    _CACHE[:] = [cat, context, out]
-    return out
+    return declared(cat, context).decls
 
 
 def find_declared(cat: Catalogue, context, name: str) -> Decl | None:
-    decls = declarations(cat, context)
-    if _INDEX[0] is not decls:
-        index: dict[str, Decl] = {}
-        for decl in decls:
-            index.setdefault(decl.name, decl)
-        _INDEX[:] = [decls, index]
-    return _INDEX[1].get(name)
-
-
-_INDEX: list = [None, {}]
+    return declared(cat, context).by_name.get(name)
 
 
 # --- settings: entries that end up in a profile section ----------------------------
@@ -167,18 +294,23 @@ _INDEX: list = [None, {}]
 DECLARED, KNOWN, RAW, UNKNOWN, BAD_TAG, SKIP = "declared", "known", "raw", "unknown", "badtag", "skip"
 
 
-@dataclass(slots=True)
 class Setting:
     """One setting (manifest) or non-member INF entry, and the property it names."""
 
-    entry: Entry
-    section: Section
-    how: str  # DECLARED, KNOWN, RAW, UNKNOWN, BAD_TAG or SKIP
-    prop_id: int | None = None
-    type_code: int | None = None
-    decl: Decl | None = None
-    known_name: str | None = None
-    known_types: tuple = ()
+    __slots__ = ("entry", "section", "how", "prop_id", "type_code", "decl", "known_name",
+                 "known_types")
+
+    def __init__(self, entry: Entry, section: Section, how: str, prop_id: int | None = None,
+                 type_code: int | None = None, decl: Decl | None = None,
+                 known_name: str | None = None, known_types: tuple = ()):
+        self.entry = entry
+        self.section = section
+        self.how = how  # DECLARED, KNOWN, RAW, UNKNOWN, BAD_TAG or SKIP
+        self.prop_id = prop_id
+        self.type_code = type_code
+        self.decl = decl
+        self.known_name = known_name
+        self.known_types = known_types
 
     @property
     def label(self) -> str:
@@ -191,12 +323,16 @@ class Setting:
         return self.prop_id is not None and mapi.is_secure_id(self.prop_id)
 
 
+_NUMERIC_0X = re.compile(r"0[xX][0-9A-Fa-f]*")
+_HEX_DIGITS = re.compile(r"[0-9A-Fa-f]+")
+
+
 def looks_numeric(key: str) -> bool:
     """A key meant as a numeric tag: ``0x``-prefixed, or hex digits with a decimal digit."""
     text = key.strip()
-    if re.fullmatch(r"0[xX][0-9A-Fa-f]*", text):
+    if _NUMERIC_0X.fullmatch(text):
         return True
-    return bool(re.fullmatch(r"[0-9A-Fa-f]+", text)) and any(c.isdigit() for c in text)
+    return bool(_HEX_DIGITS.fullmatch(text)) and any(c.isdigit() for c in text)
 
 
 def _schema_value(value: Any) -> bool:
@@ -245,15 +381,11 @@ def _raw(context, entry: Entry, section: Section, tag: int) -> Setting:
 
 def settings(cat: Catalogue, context) -> list[Setting]:
     """Every setting of every section, resolved (cached per catalogue)."""
-    if _SETTINGS[0] is cat and _SETTINGS[1] is context:
-        return _SETTINGS[2]
-    out = [_resolve_setting(cat, context, section, entry)
-           for section in cat.all_sections() for entry in section.settings]
-    _SETTINGS[:] = [cat, context, out]
-    return out
-
-
-_SETTINGS: list = [None, None, None]
+    found = declared(cat, context)
+    if found.settings is None:
+        found.settings = [_resolve_setting(cat, context, section, entry)
+                          for section in cat.all_sections() for entry in section.settings]
+    return found.settings
 
 
 def _where(cat: Catalogue, section: Section) -> str:
@@ -324,15 +456,15 @@ def duplicate_id(cat: Catalogue, context) -> Iterator[Finding]:
         return
     first: dict[int, Decl] = {}
     for decl in declarations(cat, context):
-        if decl.prop_id is None or decl.named:
+        prop_id = decl.prop_id
+        if prop_id is None or decl.named:
             continue
         if decl.define is not None and decl.define.alias_of:
             continue
-        if decl.known_other or (decl.custom and mapi.is_mapi_defined_id(decl.prop_id)):
+        if decl.known_other or (not decl.known and mapi.is_mapi_defined_id(prop_id)):
             continue  # MS303 / MS306 report what is wrong with this ID
-        other = first.get(decl.prop_id)
-        if other is None:
-            first[decl.prop_id] = decl
+        other = first.setdefault(prop_id, decl)
+        if other is decl:
             continue
         if _variants(other, decl) or _exclusive(other, decl) or other.name == decl.name \
                 or (other.known and decl.known):
@@ -405,13 +537,7 @@ def duplicate_name(cat: Catalogue, context) -> Iterator[Finding]:
     ## Fix
     Rename or remove one of them.
     """
-    seen: dict[str, Decl] = {}
-    for decl in declarations(cat, context):
-        folded = decl.name.casefold()
-        other = seen.get(folded)
-        if other is None:
-            seen[folded] = decl
-            continue
+    for decl, other in declared(cat, context).renamed:
         if decl.define is not None:
             same = (decl.name == other.name and decl.prop_id == other.prop_id
                     and decl.type_code == other.type_code)
@@ -450,8 +576,8 @@ def well_known_name(cat: Catalogue, context) -> Iterator[Finding]:
     ## Fix
     Use a name of your own: `[properties.PR_CONTOSO_DISPLAY_NAME]`.
     """
-    for decl in declarations(cat, context):
-        if not decl.known_other or decl.known:
+    for decl in declared(cat, context).known_other:
+        if decl.known:
             continue
         known_id, known_type = decl.known_other[0]
         defined = f"{_id_text(known_id)}, {mapi.type_name(known_type)}"
@@ -473,10 +599,48 @@ def type_name_problem(written: str | None, code: int | None) -> str | None:
             return None
         if written.startswith("PT_MV_") and mapi.type_code("PT_" + written[6:]) is not None:
             return mapi.storable_type_problem(mapi.MV_FLAG | mapi.type_code("PT_" + written[6:]))
-        close = difflib.get_close_matches(written, list(mapi.PT_TYPES), n=1)
+        close = _close_matches(written, list(mapi.PT_TYPES), n=1)
         hint = f"; did you mean {close[0]}?" if close else ""
         return f"{written} is not a MAPI property type{hint}"
     return mapi.storable_type_problem(code)
+
+
+# Declarations use a handful of types: judge each (written, code) once per run.
+_TYPE_PROBLEMS: dict[tuple, str | None] = {}
+#: The storable type codes (every other code has a problem to report).
+_STORABLE = frozenset(code for base in mapi.TYPE_NAMES for code in (base, base | mapi.MV_FLAG)
+                      if mapi.storable_type_problem(code) is None)
+
+
+def storable_problem(code: Any) -> str | None:
+    """:func:`mapi.storable_type_problem`, remembered per type code."""
+    if type(code) is int and code in _STORABLE:
+        return None
+    key = (code, type(code))  # True == 1, but True is no type code
+    try:
+        return _TYPE_PROBLEMS[key]
+    except KeyError:
+        return _remember(key, mapi.storable_type_problem(code))
+    except TypeError:  # unhashable: not a type code at all
+        return mapi.storable_type_problem(code)
+
+
+def _type_name_problem(written: str | None, code: int | None) -> str | None:
+    """:func:`type_name_problem`, remembered per (written, code)."""
+    if type(code) is int and code in _STORABLE:
+        return None  # a known type code: what type_name_problem says of it
+    key = (written, code, type(code))
+    try:
+        return _TYPE_PROBLEMS[key]
+    except KeyError:
+        return _remember(key, type_name_problem(written, code))
+
+
+def _remember(key: tuple, problem: str | None) -> str | None:
+    if len(_TYPE_PROBLEMS) > 4096:  # written names are the input's: keep the memo bounded
+        _TYPE_PROBLEMS.clear()
+    _TYPE_PROBLEMS[key] = problem
+    return problem
 
 
 @rule("MS304", "E", "not a storable property type", applies="MIH")
@@ -512,8 +676,8 @@ def unstorable_type(cat: Catalogue, context) -> Iterator[Finding]:
     for decl in declarations(cat, context):
         if decl.known:
             continue  # MAPI's own tags (PR_NULL, PR_ATTACH_DATA_OBJ) are what they are
-        problem = type_name_problem(decl.type_written, decl.type_code) if decl.define is None \
-            else mapi.storable_type_problem(decl.type_code)
+        problem = _type_name_problem(decl.type_written, decl.type_code) if decl.define is None \
+            else storable_problem(decl.type_code)
         if problem:
             yield Finding("MS304", f"{decl.name}: {problem}", decl.type_loc,
                           help="use a storable type such as PT_LONG, PT_UNICODE or PT_BINARY")
@@ -545,7 +709,7 @@ def null_or_invalid_id(cat: Catalogue, context) -> Iterator[Finding]:
     ## Fix
     Use an ID in 0x6600–0x67FF for a provider setting: `66050003=01000000`.
     """
-    for decl in declarations(cat, context):
+    for decl in declared(cat, context).odd_ids:
         if decl.prop_id in (mapi.PROP_ID_NULL, mapi.PROP_ID_INVALID) and not decl.known \
                 and not decl.known_other:
             yield Finding("MS305", f"{decl.name} has property ID {_id_text(decl.prop_id)}, which "
@@ -585,7 +749,7 @@ def mapi_defined_range(cat: Catalogue, context) -> Iterator[Finding]:
     id = 0x6600
     ```
     """
-    for decl in declarations(cat, context):
+    for decl in declared(cat, context).odd_ids:
         if decl.custom and not decl.named and decl.prop_id is not None \
                 and mapi.is_mapi_defined_id(decl.prop_id) and not decl.known_other:
             yield Finding("MS306", f"{decl.name} has ID {_id_text(decl.prop_id)}, in the range "
@@ -678,7 +842,7 @@ def named_range(cat: Catalogue, context) -> Iterator[Finding]:
     type = "PT_LONG"
     ```
     """
-    for decl in declarations(cat, context):
+    for decl in declared(cat, context).odd_ids:
         if not decl.named and decl.prop_id is not None and mapi.is_named_id(decl.prop_id) \
                 and not decl.known and not decl.known_other:
             yield Finding("MS308", f"{decl.name} has the fixed ID {_id_text(decl.prop_id)}, in the "
@@ -763,7 +927,7 @@ def malformed_tag_key(cat: Catalogue, context) -> Iterator[Finding]:
         else:
             why = f"it has {len(digits)} digits"
         hint = None
-        if len(digits) <= 8 and re.fullmatch(r"[0-9A-Fa-f]+", digits or "-"):
+        if len(digits) <= 8 and _HEX_DIGITS.fullmatch(digits or "-"):
             hint = f"write {digits.zfill(8).upper()} if you mean tag 0x{digits.zfill(8).upper()}"
         yield Finding("MS310", f"key {key} is not a property tag: tags are exactly 8 hex digits, "
                       f"ID then type ({why})", s.entry.loc, help=hint)
@@ -791,7 +955,7 @@ def not_identifier(cat: Catalogue, context) -> Iterator[Finding]:
     [properties.PR_CONTOSO_SERVER]
     ```
     """
-    for decl in declarations(cat, context):
+    for decl in declared(cat, context).odd_names:  # a conventional name is an identifier
         if not _is_identifier(decl.name):
             yield Finding("MS312", f"property name '{decl.name}' is not a C identifier; the public"
                           " header cannot #define it", decl.key_loc,
@@ -827,12 +991,9 @@ def naming_convention(cat: Catalogue, context) -> Iterator[Finding]:
     [properties.PR_CONTOSO_PORT]
     ```
     """
-    seen = set()
-    for decl in declarations(cat, context):
-        folded = decl.name.casefold()
-        if folded in seen:
+    for decl in declared(cat, context).odd_names:
+        if not decl.first:
             continue  # a second declaration of the name: MS302's finding
-        seen.add(folded)
         if decl.known or decl.known_other or not _is_identifier(decl.name) or not decl.complete:
             continue
         if CONVENTION.fullmatch(decl.name):
@@ -886,7 +1047,7 @@ def unknown_property(cat: Catalogue, context) -> Iterator[Finding]:
         if candidates is None:
             candidates = [d.name for d in declarations(cat, context)] + context.known_tags.names()
         same_case = [c for c in candidates if c.casefold() == key.casefold()]
-        close = same_case or difflib.get_close_matches(key, candidates, n=1, cutoff=0.8)
+        close = same_case or _close_matches(key, candidates, n=1, cutoff=0.8)
         if cat.kind == INF:
             what = f"key {key} in {_where(cat, s.section)}"
             hint = "use a known PR_ name or the 8-hex-digit tag"

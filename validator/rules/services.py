@@ -15,6 +15,8 @@ extra section, ``[Default Services]`` (MS206) and unlisted service sections
 
 from __future__ import annotations
 
+import atexit
+
 # Annotations only (postponed): importing typing costs ~3 ms of start-up.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
 
 from ..model import Catalogue, Finding, Item, Loc, Record, Section
 from . import rule
+from ..suggest import close_matches as _close_matches
 
 # MAPISVC.INF's global sections, as validator.readers.inf.GLOBAL_SECTIONS names
 # them (not imported: checking a manifest does not need the INF reader).
@@ -150,6 +153,8 @@ def _fold(table: dict[str, Section]) -> dict[str, Section]:
 # Rules run one after another on one catalogue: keep what they share for the
 # latest catalogue only (a strong reference, so its id cannot be reused).
 _CACHE: dict[str, tuple] = {}
+# Let the last catalogue go before the interpreter's final collection walks it.
+atexit.register(_CACHE.clear)
 
 
 def _cached(kind: str, cat: Catalogue, build):
@@ -709,10 +714,3 @@ def inf_missing_members(cat: Catalogue) -> Iterator[Finding]:
         if "providers" not in service.members and service.name.casefold() in in_services:
             yield Finding("MS101", f"service section [{service.name}] has no Providers= entry",
                           service.loc, help="add Providers= with the service's provider sections")
-
-
-def _close_matches(word: str, possibilities: list[str], n: int = 3, cutoff: float = 0.6) -> list[str]:
-    """difflib.get_close_matches, imported only when a finding needs a suggestion."""
-    import difflib
-
-    return difflib.get_close_matches(word, possibilities, n, cutoff)

@@ -9,16 +9,23 @@ PT_BINARY as hex digits, MAPIUIDs as 32 hex digits.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+
+# Annotations only (postponed): importing typing costs ~3 ms of start-up.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Iterator
 
 from .. import mapi
 from ..model import INF, MANIFEST, Catalogue, Finding, Loc
 from . import rule
-from .properties import (DECLARED, KNOWN, MAPIUID_IDS, RAW, Decl, Setting, declarations,
-                         is_string, settings)
+from .properties import (DECLARED, KNOWN, MAPIUID_IDS, NOT_YET, RAW, Decl, Setting, declarations,
+                         declared, is_string, settings, storable_problem)
 
 _HEX = re.compile(r"[0-9A-Fa-f]*")
 _HEX8 = re.compile(r"[0-9A-Fa-f]{8}")
+_NUMBER = re.compile(r"(0[xX])?[0-9A-Fa-f]+|-?\d+")
+_DECIMAL = re.compile(r"\d+")
+_NOT_HEX = re.compile(r"[^0-9A-Fa-f]")
 
 #: Bits of the integer types; the unsigned image is accepted too, since C code
 #: keeps ULONG flags in PT_LONG properties.
@@ -139,15 +146,35 @@ def type_problem(value: Any, code: int, decl: Decl | None) -> tuple[str, str, in
     return (found[0], found[1], None) if found else None
 
 
+def limits(decl: Decl) -> tuple:
+    """``(values, flags, minimum, maximum, max_length, pattern)`` of a declaration, read once.
+
+    An empty ``values`` or ``flags`` table constrains nothing (MS405 reports
+    it): it is None here, like a missing one.
+    """
+    found = decl.limits
+    if found is None:
+        get = decl.members.get
+        entries = [get(m) for m in ("values", "flags", "minimum", "maximum", "max_length", "pattern")]
+        values, flags, minimum, maximum, max_length, pattern = (
+            None if e is None else e.value for e in entries)
+        found = decl.limits = (values if isinstance(values, dict) and values else None,
+                               flags if isinstance(flags, dict) and flags else None,
+                               minimum, maximum, max_length, pattern)
+    return found
+
+
+def default_type_problem(decl: Decl) -> tuple[str, str, int | None] | None:
+    """:func:`type_problem` of a declaration's ``default`` (which MS402 and MS403 both ask)."""
+    if decl.default_problem is NOT_YET:
+        decl.default_problem = type_problem(decl.prop.value("default"), decl.type_code, decl)
+    return decl.default_problem
+
+
 def constraint_problem(value: Any, decl: Decl) -> tuple[str, int | None] | None:
     """(why, list index) when a value of the right type breaks the declared constraints."""
-    prop = decl.prop
     items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
-    # An empty table constrains nothing (MS405 reports it).
-    values = prop.value("values") if isinstance(prop.value("values"), dict) and prop.value("values") else None
-    flags = prop.value("flags") if isinstance(prop.value("flags"), dict) and prop.value("flags") else None
-    minimum, maximum = prop.value("minimum"), prop.value("maximum")
-    max_length, pattern = prop.value("max_length"), prop.value("pattern")
+    values, flags, minimum, maximum, max_length, pattern = limits(decl)
     for index, item in items:
         if isinstance(item, str) and (values is not None or flags is not None) \
                 and decl.type_code is not None and _base(decl.type_code) in INTEGER_TYPES:
@@ -203,7 +230,7 @@ def inf_text_problem(text: str, code: int, constants: dict[str, int]) -> tuple[s
         pieces = [p.strip() for p in text.split("|")]
         if all(p in constants for p in pieces) and pieces:
             return None
-        if re.fullmatch(r"(0[xX])?[0-9A-Fa-f]+|-?\d+", text):
+        if _NUMBER.fullmatch(text):
             value = text
             return (f"PT_LONG is written as 8 hex digits, the little-endian byte image "
                     f"(e.g. 01000000 for 1), not {value!r}"), 0, len(text)
@@ -246,18 +273,20 @@ def value_type(cat: Catalogue, context) -> Iterator[Finding]:
     66040003=01000000
     ```
     """
-    constants = dict(_MAPI_CONSTANTS)
-    for decl in declarations(cat, context):
-        constants.update(_constants(decl))
+    constants = None  # what INF text may name, built on first use
     for s in settings(cat, context):
         if s.how not in (DECLARED, KNOWN, RAW) or s.type_code is None:
             continue
-        if mapi.storable_type_problem(s.type_code) or s.prop_id in MAPIUID_IDS:
+        if storable_problem(s.type_code) or s.prop_id in MAPIUID_IDS:
             continue  # MS304's fault / MS408's value
         value = s.entry.value
         if cat.kind == INF:
             if not isinstance(value, str) or any(is_string(t) for t in s.known_types):
                 continue
+            if constants is None:
+                constants = dict(_MAPI_CONSTANTS)
+                for decl in declared(cat, context).constrained:  # those with values/flags
+                    constants.update(_constants(decl))
             found = inf_text_problem(value.strip(), s.type_code, constants)
             if found:
                 why, offset, length = found
@@ -281,7 +310,7 @@ def _inf_hint(text: str, code: int) -> str | None:
     if code != mapi.PT_LONG:
         return None
     try:
-        number = int(text, 0) if not re.fullmatch(r"\d+", text) else int(text)
+        number = int(text, 0) if not _DECIMAL.fullmatch(text) else int(text)
     except ValueError:
         return "write the value as 8 hex digits, e.g. 01000000 for 1"
     try:
@@ -322,7 +351,7 @@ def min_over_max(cat: Catalogue, context) -> Iterator[Finding]:
     maximum = 65535
     ```
     """
-    for decl in declarations(cat, context):
+    for decl in declared(cat, context).constrained:
         low, high = decl.prop.value("minimum"), decl.prop.value("maximum")
         if _is_int(low) and _is_int(high) and low > high:
             yield Finding("MS401", f"{decl.name}: minimum {low} is greater than maximum {high}",
@@ -365,8 +394,8 @@ def unrepresentable(cat: Catalogue, context) -> Iterator[Finding]:
     ## Fix
     Use PT_LONG, or a bound PT_I2 can hold (at most 32767).
     """
-    for decl in declarations(cat, context):
-        if decl.type_code is None or mapi.storable_type_problem(decl.type_code):
+    for decl in declared(cat, context).constrained:
+        if decl.type_code is None or storable_problem(decl.type_code):
             continue
         base = _base(decl.type_code)
         if base in INT_BITS:
@@ -385,8 +414,8 @@ def unrepresentable(cat: Catalogue, context) -> Iterator[Finding]:
                             yield Finding("MS402", f"{decl.name}: {const} = {value} does not fit "
                                           f"{mapi.type_name(base)} ({_describe_int(base)})",
                                           Loc(decl.prop.pointer + (member, const), "value"))
-        if "default" in decl.prop.members:
-            found = type_problem(decl.prop.value("default"), decl.type_code, decl)
+        if "default" in decl.members:
+            found = default_type_problem(decl)
             if found and not found[0]:
                 yield Finding("MS402", f"{decl.name}: default {found[1]}",
                               _item_loc(decl.prop.pointer + ("default",), found[2]))
@@ -420,13 +449,12 @@ def default_outside(cat: Catalogue, context) -> Iterator[Finding]:
     default = 443
     ```
     """
-    for decl in declarations(cat, context):
-        if "default" not in decl.prop.members or decl.type_code is None:
+    for decl in declared(cat, context).constrained:
+        if "default" not in decl.members or decl.type_code is None:
             continue
-        default = decl.prop.value("default")
-        if type_problem(default, decl.type_code, decl):
+        if default_type_problem(decl):
             continue  # MS402
-        found = constraint_problem(default, decl)
+        found = constraint_problem(decl.prop.value("default"), decl)
         if found:
             yield Finding("MS403", f"{decl.name}: default {found[0]}",
                           _item_loc(decl.prop.pointer + ("default",), found[1]))
@@ -510,8 +538,8 @@ def enumeration(cat: Catalogue, context) -> Iterator[Finding]:
     ## Fix
     Keep one name per value.
     """
-    names: dict[str, tuple[int, Loc, str]] = {}
-    for decl in declarations(cat, context):
+    names: dict[str, tuple[int, Decl, str]] = {}  # constant → (value, where: decl, member)
+    for decl in declared(cat, context).constrained:
         for member in ("values", "flags"):
             table = decl.prop.value(member)
             if not isinstance(table, dict):
@@ -523,23 +551,28 @@ def enumeration(cat: Catalogue, context) -> Iterator[Finding]:
                 continue
             seen: dict[int, str] = {}
             for const, value in table.items():
-                loc = Loc(decl.prop.pointer + (member, const), "key")
                 if not _is_int(value):
                     continue
                 if member == "values" and value in seen:
                     yield Finding("MS405", f"{decl.name}: {const} has the value {value}, like "
-                                  f"{seen[value]}", loc,
-                                  related=[(Loc(decl.prop.pointer + (member, seen[value]), "key"),
+                                  f"{seen[value]}", _constant_loc(decl, member, const),
+                                  related=[(_constant_loc(decl, member, seen[value]),
                                             f"{seen[value]} is defined here")])
                 seen.setdefault(value, const)
                 other = names.get(const)
                 if other is None:
-                    names[const] = (value, loc, decl.name)
+                    names[const] = (value, decl, member)
                 elif other[0] != value:
                     yield Finding("MS405", f"{const} is {value} here but {other[0]} in "
-                                  f"{other[2]}: one header cannot define both", loc,
-                                  related=[(other[1], f"{const} in {other[2]}")],
+                                  f"{other[1].name}: one header cannot define both",
+                                  _constant_loc(decl, member, const),
+                                  related=[(_constant_loc(other[1], other[2], const),
+                                            f"{const} in {other[1].name}")],
                                   help="give the constants distinct names")
+
+
+def _constant_loc(decl: Decl, member: str, const: str) -> Loc:
+    return Loc(decl.prop.pointer + (member, const), "key")
 
 
 @rule("MS406", "E", "a flag value that is zero or not a single bit (W: two flags share bits)",
@@ -565,7 +598,7 @@ def flag_bits(cat: Catalogue, context) -> Iterator[Finding]:
     flags = { CONTOSO_SYNC_MAIL = 0x1, CONTOSO_SYNC_CAL = 0x2 }
     ```
     """
-    for decl in declarations(cat, context):
+    for decl in declared(cat, context).constrained:
         table = decl.prop.value("flags")
         if not isinstance(table, dict):
             continue
@@ -585,6 +618,17 @@ def flag_bits(cat: Catalogue, context) -> Iterator[Finding]:
                               related=[(Loc(decl.prop.pointer + ("flags", seen[value]), "value"),
                                         f"{seen[value]} is defined here")])
             seen.setdefault(value, const)
+
+
+_CONSTRAINTS = frozenset({"minimum", "maximum", "max_length", "pattern", "values", "flags"})
+#: Base type → the constraints that do not fit it (MS407's table, for a quick test).
+_MISFITS = {
+    base: _CONSTRAINTS - {m for m, fits in (
+        ("minimum", base in NUMERIC_TYPES), ("maximum", base in NUMERIC_TYPES),
+        ("max_length", base in LENGTH_TYPES), ("pattern", base in (mapi.PT_STRING8, mapi.PT_UNICODE)),
+        ("values", base in INTEGER_TYPES), ("flags", base in INTEGER_TYPES)) if fits}
+    for base in (*mapi.TYPE_NAMES, *NUMERIC_TYPES, *LENGTH_TYPES)
+}
 
 
 @rule("MS407", "E", "a constraint that does not apply to the type", applies="M")
@@ -613,10 +657,12 @@ def constraint_for_type(cat: Catalogue, context) -> Iterator[Finding]:
     max_length = 255
     ```
     """
-    for decl in declarations(cat, context):
-        if decl.type_code is None or mapi.storable_type_problem(decl.type_code):
+    for decl in declared(cat, context).constrained:
+        if decl.type_code is None or storable_problem(decl.type_code):
             continue
         base = _base(decl.type_code)
+        if decl.members.keys().isdisjoint(_MISFITS.get(base, _CONSTRAINTS)):
+            continue  # every constraint it has fits its type
         name = mapi.type_name(decl.type_code)
         checks = (
             ("minimum", base in NUMERIC_TYPES, "a numeric type"),
@@ -654,7 +700,7 @@ def _guid_findings(label: str, value: Any, loc: Loc, braced_only: bool, inf: boo
     if inf:
         if mapi.is_mapiuid_hex(text):
             return
-        digits = len(re.sub(r"[^0-9A-Fa-f]", "", text))
+        digits = len(_NOT_HEX.sub("", text))
         hint = None
         if mapi.is_braced_guid(text):
             hint = f"write {mapi.guid_to_mapi_hex(text)} (the GUID in MAPI byte order)"
@@ -746,7 +792,8 @@ def undocumented(cat: Catalogue, context) -> Iterator[Finding]:
     for decl in declarations(cat, context):
         if decl.known or decl.define is not None or not decl.complete:
             continue
-        text = decl.prop.value("description")
+        entry = decl.members.get("description")
+        text = None if entry is None else entry.value
         if isinstance(text, str) and text.strip():
             continue
         yield Finding("MS409", f"{decl.name} has no description of its valid values",
