@@ -41,3 +41,13 @@ def read_bytes(path: str) -> bytes:
             return handle.read()
     except OSError as err:
         raise UsageError(f"cannot read {path}: {err.strerror or err}") from None
+
+
+def add_generator_arguments(parser, code: str) -> None:
+    """MANIFEST, -o/--output and --check FILE, shared by the generating commands."""
+    parser.add_argument("manifest", metavar="MANIFEST", help="the manifest (TOML or JSON)")
+    parser.add_argument("-o", "--output", metavar="OUT",
+                        help="write to OUT (atomically) instead of standard output")
+    parser.add_argument("--check", metavar="FILE",
+                        help="compare FILE with what would be generated; exit 1 on a difference"
+                        f" ({code})")

@@ -6,12 +6,9 @@ import os
 
 
 def add_arguments(parser, name: str) -> None:
-    parser.add_argument("manifest", metavar="MANIFEST", help="the manifest (TOML or JSON)")
-    parser.add_argument("-o", "--output", metavar="OUT",
-                        help="write to OUT (atomically) instead of standard output")
-    parser.add_argument("--check", metavar="FILE",
-                        help="compare FILE with what would be generated; exit 1 on a difference"
-                        " (MS701)")
+    from ._output import add_generator_arguments
+
+    add_generator_arguments(parser, "MS701")
 
 
 def run(args) -> int:

@@ -8,12 +8,9 @@ from ..cli import UsageError
 
 
 def add_arguments(parser, name: str) -> None:
-    parser.add_argument("manifest", metavar="MANIFEST", help="the manifest (TOML or JSON)")
-    parser.add_argument("-o", "--output", metavar="OUT",
-                        help="write to OUT (atomically) instead of standard output")
-    parser.add_argument("--check", metavar="FILE",
-                        help="compare FILE with what would be generated; exit 1 on a difference"
-                        " (MS703)")
+    from ._output import add_generator_arguments
+
+    add_generator_arguments(parser, "MS703")
     parser.add_argument("--newline", choices=("crlf", "lf"), default="crlf",
                         help="line endings of the output (default: crlf, as Windows writes"
                         " MAPISVC.INF)")
