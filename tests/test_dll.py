@@ -200,16 +200,31 @@ def test_check_dll_on_the_command_line(built) -> None:
     good = fixture.link(plan, fixture.dir / "ok" / plan.loaded_name)
     bad = fixture.link(plan, fixture.dir / "no-XPProviderInit" / plan.loaded_name,
                        drop="XPProviderInit")
-    import importlib.util
-
-    need(importlib.util.find_spec("validator.artefacts") is not None,
-         "validator.artefacts (the check --header/--dll wiring) is not merged on this branch yet")
     ok = run_cli("check", fixture.manifest, "--dll", good, "--format", "json")
     assert ok.code == 0, ok.err
     assert ok.json()["findings"] == []
     failing = run_cli("check", fixture.manifest, "--dll", bad, "--format", "json")
     assert failing.code == 1
     assert [f["code"] for f in failing.json()["findings"]] == ["MS611"]
+
+
+def test_dlls_in_the_configuration_pair_a_manifest_with_its_build(built, tmp_path: Path) -> None:
+    fixture = built["transport"]
+    plan = fixture.plans[0]
+    bad = fixture.link(plan, fixture.dir / "no-XPProviderInit" / plan.loaded_name,
+                       drop="XPProviderInit")
+    project = tmp_path / "project"
+    project.mkdir()
+    manifest = project / "transport.toml"
+    shutil.copy(fixture.manifest, manifest)
+    (project / "mapisvc.toml").write_text(
+        f'[dlls]\n"transport.toml" = ["{Path(bad).as_posix()}"]\n')
+    failing = run_cli("check", manifest, "--format", "json")
+    assert failing.code == 1, failing.err
+    assert [f["code"] for f in failing.json()["findings"]] == ["MS611"]
+    (project / "mapisvc.toml").write_text('[dlls]\n"transport.toml" = 3\n')
+    broken = run_cli("check", manifest)
+    assert broken.code == 2 and "'dlls' must be a table" in broken.err
 
 
 @pytest.mark.parametrize("code", ["MS610", "MS611", "MS612"])

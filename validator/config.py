@@ -40,7 +40,7 @@ import re
 
 CONFIG_NAMES = (".mapisvc.toml", "mapisvc.toml", "pyproject.toml")
 KEYS = ("select", "extend-select", "ignore", "severity", "per-file-ignores", "exclude",
-        "headers", "mapi-include")
+        "headers", "dlls", "mapi-include")
 SEVERITY_WORDS = ("error", "warning", "info")
 
 _SELECTOR = r"MS\d{0,3}"
@@ -73,6 +73,8 @@ class Config:
         self.per_file_ignores: dict[str, list[str]] = table.get("per-file-ignores", {})
         self.exclude: list[str] = table.get("exclude", [])
         self.headers: dict[str, str] = table.get("headers", {})
+        # manifest → the built DLL(s) whose exports it promises (check --dll).
+        self.dlls: dict[str, str | list[str]] = table.get("dlls", {})
         include = table.get("mapi-include", [])
         self.mapi_include: list[str] = [include] if isinstance(include, str) else list(include)
 
@@ -327,6 +329,12 @@ def validate(table, path: str, where: _Positions, prefix: str = "", known_codes=
             if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
                 error(where.key(key), f"'{prefix}headers' must be a table of"
                       " \"manifest\" = \"header\" paths")
+        elif key == "dlls":
+            if not isinstance(value, dict) or not all(
+                    isinstance(v, str) or (isinstance(v, list) and all(isinstance(i, str) for i in v))
+                    for v in value.values()):
+                error(where.key(key), f"'{prefix}dlls' must be a table of"
+                      " \"manifest\" = \"dll\" (or an array of DLL paths)")
         elif key == "mapi-include":
             if not (isinstance(value, str) or (isinstance(value, list)
                                                and all(isinstance(v, str) for v in value))):
@@ -474,10 +482,20 @@ class Settings:
 
     def headers_for(self, manifest: str, config: Config) -> str | None:
         """The public header paired with ``manifest`` by the ``headers`` key."""
-        if not config.headers:
-            return None
-        target = os.path.normcase(os.path.abspath(manifest))
-        for source, header in config.headers.items():
-            if os.path.normcase(config.resolve(source)) == target:
-                return config.resolve(header)
-        return None
+        found = _paired(manifest, config, config.headers)
+        return found[0] if found else None
+
+    def dlls_for(self, manifest: str, config: Config) -> list[str]:
+        """The built DLLs paired with ``manifest`` by the ``dlls`` key."""
+        return _paired(manifest, config, config.dlls)
+
+
+def _paired(manifest: str, config: Config, pairs: dict) -> list[str]:
+    """The paths a ``"manifest" = path(s)`` table gives ``manifest``, resolved."""
+    if not pairs:
+        return []
+    target = os.path.normcase(os.path.abspath(manifest))
+    for source, paths in pairs.items():
+        if os.path.normcase(config.resolve(source)) == target:
+            return [config.resolve(p) for p in ([paths] if isinstance(paths, str) else paths)]
+    return []

@@ -286,13 +286,17 @@ def _run(args, settings) -> int:
             header = settings.headers_for(item, cfg)
             if header is not None:
                 headers.append(header)
+    dlls = list(args.dll)
+    if not dlls:
+        for item, cfg in manifests:
+            dlls.extend(settings.dlls_for(item, cfg))
     # The header and DLL checks read the manifests' catalogues: keep them then.
-    pending += _lint_batch(batch, state, problems, keep=bool(headers or args.dll))
+    pending += _lint_batch(batch, state, problems, keep=bool(headers or dlls))
     results = [result for result, _where in pending]
-    if headers or args.dll:
+    if headers or dlls:
         from ..artefacts import check_artefacts
 
-        more = check_artefacts(results, headers, args.dll,
+        more = check_artefacts(results, headers, dlls,
                                state.context(settings.config_for(".")), problems)
         for result in more:
             pending.append((result, result.path))
