@@ -48,3 +48,14 @@ def require_file(path: str | Path, why: str) -> Path:
     if not path.is_file():
         missing(f"{path} not found: {why}")
     return path
+
+
+def sliced(text: str, span) -> str:
+    """The text a span covers (lines split on "\\n" only, like the index)."""
+    lines = text.split("\n")
+    if span.line == span.end_line:
+        return lines[span.line - 1][span.column - 1:span.end_column - 1]
+    parts = [lines[span.line - 1][span.column - 1:]]
+    parts += lines[span.line:span.end_line - 1]
+    parts.append(lines[span.end_line - 1][:span.end_column - 1])
+    return "\n".join(parts)

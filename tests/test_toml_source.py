@@ -13,19 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from validator.model import Loc, SourceMap, Span
+
+from ._shared import sliced
 from validator.readers import toml_source
 from validator.readers.toml_source import TomlIndex, index_toml, locate_toml
-
-
-def sliced(text: str, span: Span) -> str:
-    """The text a span covers (lines split on "\\n" only, like the index)."""
-    lines = text.split("\n")
-    if span.line == span.end_line:
-        return lines[span.line - 1][span.column - 1:span.end_column - 1]
-    parts = [lines[span.line - 1][span.column - 1:]]
-    parts += lines[span.line:span.end_line - 1]
-    parts.append(lines[span.end_line - 1][:span.end_column - 1])
-    return "\n".join(parts)
 
 
 def both(index: TomlIndex, pointer) -> tuple[Span | None, Span | None]:
