@@ -179,8 +179,9 @@ def _pick(error) -> tuple[str, Any]:
     if specific:
         return specific[0]
     if any(k == "enum" for k, _ in leaves) and not all(k == "type" for k, _ in leaves):
-        # enum failed and the generic branch's type matched: cannot happen for
-        # our enum-or-string unions, kept for schemas that add plain enums.
+        # Only enum and type failed: in our enum-or-string unions that is a
+        # value that is not a string (flags = [1], type = 33).  Reported as not
+        # one of the allowed values (MS103), whose message lists them.
         return next((k, e) for k, e in leaves if k == "enum")
     return "type", leaves[0][1]
 
