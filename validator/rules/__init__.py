@@ -147,12 +147,21 @@ def load_all() -> dict[str, Rule]:
 
 
 def get(code: str) -> Rule | None:
-    return load_all().get(code.upper())
+    load_all()
+    return REGISTRY.get(code.upper())
 
 
 def checks(kind_letter: str) -> list[Rule]:
     """The rules with a check function that apply to one kind of input."""
     if not _loaded:
         _import(name for name in MODULES if kind_letter in CHECK_MODULES.get(name, ""))
-    return [r for _code, r in sorted(REGISTRY.items())
-            if r.check is not None and kind_letter in r.applies]
+    # Asked once per linted file: sort and filter only when the registry grew.
+    key = (kind_letter, len(REGISTRY))
+    found = _CHECKS.get(key)
+    if found is None:
+        found = _CHECKS[key] = [r for _code, r in sorted(REGISTRY.items())
+                                if r.check is not None and kind_letter in r.applies]
+    return found
+
+
+_CHECKS: dict[tuple[str, int], list[Rule]] = {}
